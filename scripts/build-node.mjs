@@ -1,0 +1,31 @@
+// Bundles the Node side of the product (engine library, CLI, kernel, worker) with esbuild.
+// Dependencies stay external (native modules and wasm files must load from node_modules).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = {
+  deni: 'src/deni/index.ts',
+  cli: 'src/deni/cli.ts',
+  worker: 'src/deni/sweep/worker-main.ts',
+  kernel: 'src/kernel-bridge/main.ts'
+};
+
+const entryPoints = Object.fromEntries(
+  Object.entries(entries).filter(([, file]) => existsSync(file))
+);
+
+await build({
+  entryPoints,
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'info',
+  banner: {
+    js: "import { createRequire as __deniCreateRequire } from 'node:module'; const require = __deniCreateRequire(import.meta.url);"
+  }
+});

@@ -1,0 +1,78 @@
+/** Back-ends the engine can run on; `auto` picks the fastest one available. */
+export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+/** The concrete back-ends, fastest first (the order `auto` tries them in). */
+export const BACKEND_PREFERENCE: readonly Exclude<BackendName, 'auto'>[] = [
+  'tensorflow',
+  'webgpu',
+  'wasm',
+  'cpu'
+];
+
+/** Result of probing one back-end: usable, or why not (shown to the user). */
+export type Availability = { ok: true; detail: string } | { ok: false; why: string };
+
+/** Tells whether each optional back-end can start here; injectable so selection is testable. */
+export interface IBackendProbe {
+  tensorflow(): Promise<Availability>;
+  webgpu(): Promise<Availability>;
+}
+
+/** Which back-end to start, and a sentence saying why (logged and stored with each run). */
+export interface IBackendChoice {
+  name: Exclude<BackendName, 'auto'>;
+  reason: string;
+}
+
+/** All valid names, for error messages and the CLI. */
+export const BACKEND_NAMES: readonly BackendName[] = ['auto', ...BACKEND_PREFERENCE];
+
+/** Throws a clear error unless `name` is a back-end name. */
+export function parseBackendName(name: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(name)) {
+    return name as BackendName;
+  }
+  throw new Error(
+    `Unknown back-end '${name}': valid back-ends are ${BACKEND_NAMES.join(', ')}`
+  );
+}
+
+/**
+ * Decides which back-end to start. wasm and cpu are always available (they ship with the
+ * package); tensorflow (native TF via tfjs-node) and webgpu (Dawn) only when the probe says so.
+ * An explicit request for an unavailable back-end is an error naming why, never a silent
+ * fallback: results from different back-ends are not bit-identical.
+ */
+export async function chooseBackend(
+  requested: BackendName,
+  probe: IBackendProbe
+): Promise<IBackendChoice> {
+  if (requested === 'wasm') {
+    return { name: 'wasm', reason: 'requested wasm (WebAssembly SIMD, the default)' };
+  }
+  if (requested === 'cpu') {
+    return { name: 'cpu', reason: 'requested cpu (plain JavaScript, slow; the test oracle)' };
+  }
+  if (requested === 'tensorflow' || requested === 'webgpu') {
+    const a = await probe[requested]();
+    if (!a.ok) {
+      throw new Error(
+        `Back-end '${requested}' is not available: ${a.why}. Use 'wasm' (default) or 'auto'.`
+      );
+    }
+    return { name: requested, reason: `requested ${requested} (${a.detail})` };
+  }
+  const skipped: string[] = [];
+  for (const name of ['tensorflow', 'webgpu'] as const) {
+    const a = await probe[name]();
+    if (a.ok) {
+      const before = skipped.length ? `; skipped ${skipped.join('; ')}` : '';
+      return { name, reason: `auto: ${name} is the fastest available (${a.detail})${before}` };
+    }
+    skipped.push(`${name}: ${a.why}`);
+  }
+  return {
+    name: 'wasm',
+    reason: `auto: wasm (WebAssembly SIMD), the fastest available; skipped ${skipped.join('; ')}`
+  };
+}
