@@ -25,6 +25,9 @@ await build({
   packages: 'external',
   sourcemap: true,
   logLevel: 'info',
+  // Our package.json's "sideEffects" (the template's, for the lab bundle) must not let esbuild
+  // drop side-effect imports of the engine's own modules.
+  ignoreAnnotations: true,
   banner: {
     js: "import { createRequire as __deniCreateRequire } from 'node:module'; const require = __deniCreateRequire(import.meta.url);"
   }

@@ -85,7 +85,7 @@ fi
 # --- DENI kernelspec ---------------------------------------------------------------------------
 if [ -f dist/kernel.mjs ]; then
   say "installing the DENI kernelspec into .venv"
-  node dist/kernel.mjs install --sys-prefix >/dev/null
+  node dist/kernel.mjs install --prefix "$ROOT/.venv" >/dev/null
 fi
 
 # --- model files -------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ export const BACKEND_PREFERENCE: readonly Exclude<BackendName, 'auto'>[] = [
 ];
 
 /** Result of probing one back-end: usable, or why not (shown to the user). */
-export type Availability = { ok: true; detail: string } | { ok: false; why: string };
+export type Availability =
+  { ok: true; detail: string } | { ok: false; why: string };
 
 /** Tells whether each optional back-end can start here; injectable so selection is testable. */
 export interface IBackendProbe {
@@ -25,7 +26,10 @@ export interface IBackendChoice {
 }
 
 /** All valid names, for error messages and the CLI. */
-export const BACKEND_NAMES: readonly BackendName[] = ['auto', ...BACKEND_PREFERENCE];
+export const BACKEND_NAMES: readonly BackendName[] = [
+  'auto',
+  ...BACKEND_PREFERENCE
+];
 
 /** Throws a clear error unless `name` is a back-end name. */
 export function parseBackendName(name: string): BackendName {
@@ -48,10 +52,16 @@ export async function chooseBackend(
   probe: IBackendProbe
 ): Promise<IBackendChoice> {
   if (requested === 'wasm') {
-    return { name: 'wasm', reason: 'requested wasm (WebAssembly SIMD, the default)' };
+    return {
+      name: 'wasm',
+      reason: 'requested wasm (WebAssembly SIMD, the default)'
+    };
   }
   if (requested === 'cpu') {
-    return { name: 'cpu', reason: 'requested cpu (plain JavaScript, slow; the test oracle)' };
+    return {
+      name: 'cpu',
+      reason: 'requested cpu (plain JavaScript, slow; the test oracle)'
+    };
   }
   if (requested === 'tensorflow' || requested === 'webgpu') {
     const a = await probe[requested]();
@@ -67,7 +77,10 @@ export async function chooseBackend(
     const a = await probe[name]();
     if (a.ok) {
       const before = skipped.length ? `; skipped ${skipped.join('; ')}` : '';
-      return { name, reason: `auto: ${name} is the fastest available (${a.detail})${before}` };
+      return {
+        name,
+        reason: `auto: ${name} is the fastest available (${a.detail})${before}`
+      };
     }
     skipped.push(`${name}: ${a.why}`);
   }

@@ -16,12 +16,23 @@ export type {
   ParaphraseTable
 } from './types';
 export { listDatasets, formatDataCards, findDatasetCard } from './cards';
-export { loadDataset, parseDatasetSpec, datasetKey } from './load';
+export {
+  loadDataset,
+  parseDatasetSpec,
+  datasetKey,
+  type ParsedDatasetSpec
+} from './load';
+export { loadFile, FILE_MAX_LENGTH } from './files';
+export { DataError } from './errors';
+export { BUILTIN_DATASETS, type IBuiltinDataset } from './builtin';
 export { paperSplit, dedupeTexts, ALL_DATA_CAP, TEST_FRACTION } from './split';
 export { joinPair } from './pair';
 export {
   PAPER_DATASETS,
+  GENERIC_HUB_ID,
   fetchHubDataset,
+  cachedHubDir,
+  hubClassNames,
   hubCacheDir,
   hubEndpoint,
   type IHubDatasetSpec

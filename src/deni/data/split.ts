@@ -100,17 +100,21 @@ function balancedDraw(
   rng: Rng,
   labels: string[],
   warnings: string[],
-  what: string
+  what: string,
+  setName: string
 ): number[] {
   const chosen: number[] = [];
   groups.forEach((idx, c) => {
     const pool = rng.shuffle(idx.slice());
     if (pool.length < perClass) {
       warnings.push(
-        `class "${labels[c]}" has only ${pool.length} training sample(s), fewer than the ${perClass} per class that the ${what} asks; all ${pool.length} are used`
+        `${setName}: class "${labels[c]}" has only ${pool.length} training sample(s), fewer than the ${perClass} per class that the ${what} asks; all ${pool.length} are used`
       );
     }
-    chosen.push(...pool.slice(0, perClass));
+    // Loops, not push(...xs): spreading a large class overflows the call stack.
+    for (const i of pool.slice(0, perClass)) {
+      chosen.push(i);
+    }
   });
   return chosen.sort((a, b) => a - b);
 }
@@ -137,7 +141,9 @@ export function paperSplit(dataset: IDataset, opts: ISplitOptions): ISplit {
   }
   const testFraction = opts.testFraction ?? TEST_FRACTION;
   if (!(testFraction > 0 && testFraction < 1)) {
-    throw new RangeError(`test fraction must be in (0, 1), got ${testFraction}`);
+    throw new RangeError(
+      `test fraction must be in (0, 1), got ${testFraction}`
+    );
   }
   if (
     opts.testSamples !== undefined &&
@@ -174,7 +180,9 @@ export function paperSplit(dataset: IDataset, opts: ISplitOptions): ISplit {
       warnings.push(`class "${dataset.labels[c]}" has no samples`);
     }
     testGroups.push(shuffled.slice(0, nTest));
-    trainIdx.push(...shuffled.slice(nTest));
+    for (const i of shuffled.slice(nTest)) {
+      trainIdx.push(i);
+    }
   });
   testIdx = testGroups.flat();
 
@@ -207,7 +215,8 @@ export function paperSplit(dataset: IDataset, opts: ISplitOptions): ISplit {
         opts.labelsRng,
         dataset.labels,
         warnings,
-        `all-data cap of ${cap}`
+        `all-data cap of ${cap}`,
+        dataset.id
       );
     }
   } else {
@@ -217,7 +226,8 @@ export function paperSplit(dataset: IDataset, opts: ISplitOptions): ISplit {
       opts.labelsRng,
       dataset.labels,
       warnings,
-      `label budget of ${samples}`
+      `label budget of ${samples}`,
+      dataset.id
     );
   }
   return {

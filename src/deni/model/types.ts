@@ -20,6 +20,14 @@ export interface IEncoderConfig {
   padTokenId: number;
   /** RoBERTa position ids start after the padding index. */
   positionOffset: number;
+  /** Std of the normal initialiser of new linear weights (HF `initializer_range`). */
+  initializerRange: number;
+  /** Dropout after embeddings, attention output and feed-forward output (HF `hidden_dropout_prob`). */
+  hiddenDropoutProb: number;
+  /** Dropout on attention probabilities (HF `attention_probs_dropout_prob`). */
+  attentionProbsDropoutProb: number;
+  /** ALBERT: groups of shared layers (1 in every released ALBERT); 1 for BERT/RoBERTa. */
+  numHiddenGroups: number;
 }
 
 /**
@@ -34,6 +42,8 @@ export type WeightMap = Map<string, tf.Tensor>;
 export interface IEncodedBatch {
   inputIds: tf.Tensor2D;
   attentionMask: tf.Tensor2D;
+  /** Segment ids, int32 [batch, seqLen]; absent = all 0 (the paper joins pairs into one text). */
+  tokenTypeIds?: tf.Tensor2D;
 }
 
 /**
@@ -45,8 +55,15 @@ export interface IAdapterHooks {
    * Wraps every linear module of the encoder, named by its HF module path
    * (e.g. `encoder.layer.3.attention.self.query`, `encoder.layer.3.output.dense`).
    * `base` computes the frozen linear map; the hook returns the replacement output.
+   * `x` is 2-D: [tokens, in] inside the encoder (batch x seqLen rows), [batch, in] for the
+   * pooler (`pooler.dense`, ALBERT `pooler`) and the head (`classifier`), which also pass here.
+   * ALBERT shares one layer across depths, so its module paths repeat for every layer.
    */
-  linear?(module: string, x: tf.Tensor, base: (input: tf.Tensor) => tf.Tensor): tf.Tensor;
+  linear?(
+    module: string,
+    x: tf.Tensor,
+    base: (input: tf.Tensor) => tf.Tensor
+  ): tf.Tensor;
   /**
    * Prefix tuning: extra keys and values, [batch, heads, prefixLen, headDim], prepended to
    * layer `layer`'s attention (always attended to). `hidden` is the layer input, for gates.
@@ -56,7 +73,11 @@ export interface IAdapterHooks {
     hidden: tf.Tensor,
     batch: number
   ): { key: tf.Tensor; value: tf.Tensor } | null;
-  /** Bottleneck adapter after the feed-forward block of `layer` (before its residual + LayerNorm). */
+  /**
+   * Bottleneck adapter after the feed-forward block of `layer` (before its residual + LayerNorm).
+   * `h` is the feed-forward output after its dropout, `input` the block input (the residual),
+   * both 2-D [tokens, hidden]; the return value replaces `h`.
+   */
   afterFeedForward?(layer: number, h: tf.Tensor, input: tf.Tensor): tf.Tensor;
 }
 

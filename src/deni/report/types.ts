@@ -33,13 +33,43 @@ export interface IGroupStats {
   /** Mean model-steps relative to default and to ensemble. */
   costVsDefault?: number;
   costVsEnsemble?: number;
+  /** Mean wall seconds per run. */
   wallSeconds: number;
+  /** Largest peak of tfjs tensor bytes over the runs. */
   peakTensorBytes: number;
+  // ---- Added by the report module (optional, so older bundles stay valid) ----
+  /** Strategy name without its parameters (`strategy` is the display label, e.g. `deni(K=5)`). */
+  strategyName?: string;
+  /** Strategy overrides of the group, when any. */
+  strategyParams?: Record<string, number | string | boolean>;
+  /** Number of classes (length of perClassF1) and the failure threshold 100 / classes. */
+  classes?: number;
+  failThreshold?: number;
+  /** Confidence level of meanCI / stdCI (e.g. 0.95) and the bootstrap resamples behind them. */
+  confidence?: number;
+  resamples?: number;
+  /** Brown-Forsythe statistic W (F distribution with 1 and N-2 degrees of freedom). */
+  varianceStat?: number;
+  /** Welch t statistic (this group minus default) and its Welch-Satterthwaite degrees of freedom. */
+  meanStat?: number;
+  meanDf?: number;
+  /** Mean minus default's mean, and std relative to default's std. */
+  meanDiff?: number;
+  stdVsDefault?: number;
+  /** Mean model-steps and test forward passes per run. */
+  modelSteps?: number;
+  testForwardPasses?: number;
+  /** Largest peak resident set size over the runs, bytes. */
+  peakRssBytes?: number;
 }
 
 /** A paper-style table: rows strategies, columns configurations, cells "mean (std)". */
 export interface IReportTable {
+  /** Stable id (added by the report module), e.g. `paper` or `paper:minilm-l6`. */
+  id?: string;
   title: string;
+  /** Digits the cells were rounded to (added by the report module; default 2). */
+  digits?: number;
   columns: string[];
   rows: { label: string; cells: (ITableCell | null)[] }[];
 }
@@ -53,6 +83,48 @@ export interface ITableCell {
   bestMean?: boolean;
   /** Lowest std of its column. */
   bestStd?: boolean;
+  /** Runs behind the cell and how many failed (added by the report module). */
+  runs?: number;
+  failed?: number;
+}
+
+/** A column of a plain table (added by the report module). */
+export interface IPlainColumn {
+  /** Header text. */
+  label: string;
+  /** Digits after the decimal point for numeric values (default: shown as is). */
+  digits?: number;
+  align?: 'left' | 'right';
+}
+
+/**
+ * A plain table of text and numbers (statistics, cost, per-run), kept unformatted so each output
+ * format rounds and escapes it itself. `null` is an empty cell.
+ */
+export interface IPlainTable {
+  id: string;
+  title: string;
+  columns: IPlainColumn[];
+  rows: (string | number | null)[][];
+}
+
+/** One run in the paper's long format (one row per run). */
+export interface IRunRow {
+  key: string;
+  dataset: string;
+  model: string;
+  tuning: string;
+  strategy: string;
+  run: number;
+  macroF1: number;
+  accuracy: number;
+  failed: boolean;
+  modelSteps: number;
+  testForwardPasses: number;
+  wallSeconds: number;
+  peakTensorBytes: number;
+  peakRssBytes: number;
+  backend: string;
 }
 
 /** A plotly figure spec (data + layout), JSON only. */
@@ -81,4 +153,13 @@ export interface IReportBundle {
   figures: IFigureSpec[];
   /** Readable error text (never HTML). */
   error?: string;
+  // ---- Added by the report module (optional) ----
+  /** Statistics and cost tables (see IPlainTable); the per-run table is made from `runs`. */
+  plainTables?: IPlainTable[];
+  /** Every run in the long format, so any format can be rebuilt from the bundle alone. */
+  runs?: IRunRow[];
+  /** A few lines of plain text summing the report up (also the text/plain output). */
+  summary?: string;
+  /** Id of the figure shown as application/vnd.plotly.v1+json (default: the first). */
+  mainFigure?: string;
 }

@@ -5,13 +5,7 @@
 
 /** Randomness factors; each has its own seeded generator (src/deni/random). */
 export type RandomFactor =
-  | 'split'
-  | 'labels'
-  | 'order'
-  | 'init'
-  | 'dropout'
-  | 'noise'
-  | 'augment';
+  'split' | 'labels' | 'order' | 'init' | 'dropout' | 'noise' | 'augment';
 
 /** Tuning methods of PAPER.md. */
 export type TuningMethodName = 'full' | 'lora' | 'ia3' | 'unipelt';
@@ -97,6 +91,12 @@ export interface IDatasetFileSpec {
   textColumn: string;
   pairColumn?: string;
   labelColumn: string;
+  /**
+   * Class names in label order (added by the data module). With it, any other label value is an
+   * error; an integer label matches a name equal to it ("1".."5"), else it is an index below
+   * labels.length. Without it, classes are inferred (0..max, or sorted distinct names).
+   */
+  labels?: string[];
 }
 
 /** Where runs execute. */

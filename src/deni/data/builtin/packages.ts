@@ -17,8 +17,9 @@ export function packageDir(name: string, version: string): string {
       `built-in data needs the npm package ${name}@${version}, which is not installed; run: npm install ${name}@${version}`
     );
   }
-  const found = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string })
-    .version;
+  const found = (
+    JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }
+  ).version;
   if (found !== version) {
     throw new Error(
       `built-in data is pinned to ${name}@${version} but ${found} is installed (${manifest}); run: npm install ${name}@${version}`

@@ -21,7 +21,9 @@ function readSource(dir: string, source: string): IFixtureRecord[] {
   const kept = records.filter(r => r.text.trim() !== '' && r.class !== null);
   for (const r of kept) {
     if (r.class !== 0 && r.class !== 1) {
-      throw new Error(`${file}: unexpected class ${String(r.class)} (want 0 or 1)`);
+      throw new Error(
+        `${file}: unexpected class ${String(r.class)} (want 0 or 1)`
+      );
     }
   }
   return kept;
@@ -38,7 +40,10 @@ export function loadUciSentiment(task: 'sentiment' | 'source'): IDataset {
     for (const r of readSource(dir, source)) {
       // The fixtures keep the corpus' trailing whitespace; it carries no meaning.
       const text = r.text.trim();
-      examples.push({ text, label: task === 'sentiment' ? (r.class as number) : s });
+      examples.push({
+        text,
+        label: task === 'sentiment' ? (r.class as number) : s
+      });
     }
   });
   return task === 'sentiment'

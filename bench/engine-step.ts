@@ -1,0 +1,163 @@
+// Engine benchmark (not a test): forward + backward + Adam step time of ours (tfjs, default wasm)
+// vs PyTorch + transformers on the same checkpoint (minilm-l6), batch 8, sequence length 50, full
+// fine-tuning, dropout off on both sides. Rounds alternate ours / PyTorch; we report per-side
+// medians, their ratio, and our model-level GFLOP/s against numpy's float32 matmul peak.
+// Usage: npx tsx bench/engine-step.ts [--rounds 5] [--steps 4] [--backend wasm] [--model minilm-l6]
+//        [--torch-threads N] (default: torch's own choice, one per core)
+import * as tf from '@tensorflow/tfjs-core';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { initBackend, parseBackendName } from '../src/deni/backend';
+import {
+  batchTensors,
+  forward,
+  initHead,
+  loadModel,
+  resolveModel
+} from '../src/deni/model';
+import { Rng } from '../src/deni/random';
+import { encodeBatch } from '../src/deni/text';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const TEXTS = [
+  'the film is a charming and often affecting journey through the lives of ordinary people who find themselves',
+  'an utterly forgettable exercise in tedium that never once manages to justify its own running time',
+  'a gripping thriller with sharp dialogue, strong performances and a final twist nobody will see coming',
+  'it is hard to imagine a more tiresome collection of clichés, stock characters and limp jokes',
+  'beautifully shot, thoughtfully paced and anchored by a lead performance of remarkable restraint',
+  'neither funny enough to be a comedy nor sharp enough to be a satire, it simply drifts along',
+  'one of the most inventive animated features in years, full of wit, warmth and visual invention',
+  'the sequel repeats every mistake of the original and adds a few new ones of its own for good measure'
+];
+
+async function main(): Promise<void> {
+  const rounds = Number(arg('rounds', '5'));
+  const stepsPerRound = Number(arg('steps', '4'));
+  const backend = await initBackend(parseBackendName(arg('backend', 'wasm')));
+  const dir = await resolveModel(arg('model', 'minilm-l6'));
+  const model = await loadModel(dir);
+  const { config } = model;
+  const batchSize = 8;
+  const seqLen = 50;
+  const enc = encodeBatch(model.tokenizer, TEXTS, undefined, seqLen);
+  const batch = batchTensors(enc);
+  const labels = [0, 1, 0, 1, 0, 1, 0, 1];
+  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
+  const vars = new Map<string, tf.Variable>();
+  for (const [name, t] of [
+    ...model.weights,
+    ...initHead(config, 2, new Rng(1), model.weights)
+  ]) {
+    vars.set(name, tf.variable(t, true));
+  }
+  const opt = tf.train.adam(1e-5, 0.9, 0.999, 1e-8);
+  const ourStep = async (): Promise<number> => {
+    const t0 = performance.now();
+    const loss = opt.minimize(
+      () => {
+        const { logits } = forward(config, vars, batch, { training: true });
+        return tf.neg(
+          tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))
+        ) as tf.Scalar;
+      },
+      true,
+      [...vars.values()]
+    )!;
+    await loss.data();
+    loss.dispose();
+    return performance.now() - t0;
+  };
+
+  const py = spawn(
+    path.resolve('.venv/bin/python'),
+    [path.resolve('bench/engine_step_torch.py')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit']
+    }
+  );
+  const lines = createInterface({ input: py.stdout })[Symbol.asyncIterator]();
+  const ask = async <T>(req: object): Promise<T> => {
+    py.stdin.write(`${JSON.stringify(req)}\n`);
+    const next = await lines.next();
+    return JSON.parse(next.value as string) as T;
+  };
+  const rows = (a: Int32Array): number[][] =>
+    Array.from({ length: batchSize }, (_, r) =>
+      Array.from(a.subarray(r * seqLen, (r + 1) * seqLen))
+    );
+  const info = await ask<{ threads: number; torch: string }>({
+    cmd: 'setup',
+    dir,
+    ids: rows(enc.ids),
+    mask: rows(enc.mask),
+    labels,
+    classes: 2,
+    threads: Number(arg('torch-threads', '0'))
+  });
+
+  // Warm-up both sides (kernel compilation, allocator growth).
+  await ourStep();
+  await ourStep();
+  await ask({ cmd: 'steps', n: 2 });
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let s = 0; s < stepsPerRound; s++) {
+      ours.push(await ourStep());
+    }
+    theirs.push(
+      ...(await ask<{ ms: number[] }>({ cmd: 'steps', n: stepsPerRound })).ms
+    );
+    process.stderr.write(
+      `round ${r + 1}/${rounds}: ours ${median(ours).toFixed(0)} ms, torch ${median(theirs).toFixed(0)} ms\n`
+    );
+  }
+  const { gflops: peak } = await ask<{ gflops: number }>({ cmd: 'peak' });
+  py.stdin.end();
+
+  // Matmul FLOPs of one step: forward (linears + attention) x 3 for forward + backward.
+  const tokens = batchSize * seqLen;
+  const h = config.hiddenSize;
+  const perLayer =
+    2 * tokens * (4 * h * h + 2 * h * config.intermediateSize) +
+    4 * batchSize * seqLen * seqLen * h;
+  const forwardFlops =
+    config.numHiddenLayers * perLayer + 2 * batchSize * h * (h + 2);
+  const stepFlops = 3 * forwardFlops;
+  const oursMs = median(ours);
+  const theirsMs = median(theirs);
+  const result = {
+    model: path.basename(dir),
+    backend: backend.name,
+    batch: batchSize,
+    seqLen,
+    rounds,
+    stepsPerRound,
+    oursMedianMs: Number(oursMs.toFixed(1)),
+    torchMedianMs: Number(theirsMs.toFixed(1)),
+    ratio: Number((oursMs / theirsMs).toFixed(2)),
+    torchThreads: info.threads,
+    torchVersion: info.torch,
+    stepGflop: Number((stepFlops / 1e9).toFixed(2)),
+    oursGflops: Number((stepFlops / oursMs / 1e6).toFixed(1)),
+    torchGflops: Number((stepFlops / theirsMs / 1e6).toFixed(1)),
+    numpyPeakGflops: Number(peak.toFixed(1))
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch(e => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+/** Choosing and starting the tfjs back-end (wasm default, cpu, webgpu, native tensorflow). */
+export {
+  initBackend,
+  currentBackend,
+  defaultProbe,
+  readTensor,
+  wasmDir
+} from './init';
+export {
+  BACKEND_NAMES,
+  BACKEND_PREFERENCE,
+  chooseBackend,
+  parseBackendName,
+  type Availability,
+  type BackendName,
+  type IBackendChoice,
+  type IBackendProbe
+} from './select';

@@ -1,0 +1,210 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ensureGradients } from './gradients';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type Availability,
+  type BackendName,
+  type IBackendChoice,
+  type IBackendProbe,
+  chooseBackend
+} from './select';
+
+/** Native TensorFlow bindings, best first; optional, never a dependency of the package. */
+const TFJS_NODE_PACKAGES = [
+  '@tensorflow/tfjs-node-gpu',
+  '@tensorflow/tfjs-node'
+];
+
+const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
+
+// import.meta.url is empty when a runner (tsx) compiles this file as CommonJS; the working
+// directory then stands in, which is the repository root for scripts and tests.
+function moduleUrl(): string {
+  const url = (import.meta as { url?: string }).url;
+  return url ?? pathToFileURL(path.join(process.cwd(), 'index.js')).href;
+}
+
+// A non-literal specifier keeps bundlers from resolving (and failing on) optional packages.
+async function importOptional(specifier: string): Promise<unknown> {
+  const spec = specifier;
+  return import(/* @vite-ignore */ spec);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] : String(e);
+}
+
+/**
+ * Folder holding the tfjs wasm binaries: $DENI_WASM_DIR, else the installed
+ * @tensorflow/tfjs-backend-wasm package's dist/, else the folder of this (bundled) module.
+ * Nothing is ever fetched from the network.
+ */
+export function wasmDir(): string {
+  const candidates: string[] = [];
+  if (process.env.DENI_WASM_DIR) {
+    candidates.push(process.env.DENI_WASM_DIR);
+  }
+  try {
+    const req = createRequire(moduleUrl());
+    const pkg = req.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+    candidates.push(path.join(path.dirname(pkg), 'dist'));
+  } catch {
+    // not resolvable from here: fall through to the bundle's own folder
+  }
+  candidates.push(path.dirname(fileURLToPath(moduleUrl())));
+  for (const dir of candidates) {
+    if (existsSync(path.join(dir, WASM_FILE))) {
+      return dir;
+    }
+  }
+  throw new Error(
+    `Cannot find ${WASM_FILE}; looked in ${candidates.join(', ')}. ` +
+      'Reinstall @tensorflow/tfjs-backend-wasm or set DENI_WASM_DIR to a folder holding its .wasm files.'
+  );
+}
+
+interface IGpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+
+let webgpuGpu: IGpuLike | null = null;
+
+/** Probes the optional back-ends for real: imports the packages, asks Dawn for an adapter. */
+export const defaultProbe: IBackendProbe = {
+  async tensorflow(): Promise<Availability> {
+    const errors: string[] = [];
+    for (const pkg of TFJS_NODE_PACKAGES) {
+      try {
+        await importOptional(pkg);
+        if (tf.findBackend('tensorflow')) {
+          return { ok: true, detail: `native TensorFlow through ${pkg}` };
+        }
+        errors.push(
+          `${pkg} loaded but registered no 'tensorflow' back-end (tfjs-core version mismatch?)`
+        );
+      } catch (e) {
+        const text = errorText(e);
+        // "not installed" is the usual case and says nothing more than the message below.
+        if (!/Cannot find (package|module)/.test(text)) {
+          errors.push(`${pkg}: ${text}`);
+        }
+      }
+    }
+    return {
+      ok: false,
+      why: `neither ${TFJS_NODE_PACKAGES.join(' nor ')} is installed (npm install @tensorflow/tfjs-node@4.22.0)${errors.length ? ` [${errors.join('; ')}]` : ''}`
+    };
+  },
+  async webgpu(): Promise<Availability> {
+    try {
+      const mod = (await importOptional('webgpu')) as {
+        create(options: string[]): IGpuLike;
+        globals: Record<string, unknown>;
+      };
+      Object.assign(globalThis, mod.globals);
+      webgpuGpu ??= mod.create([]);
+      const adapter = (await webgpuGpu.requestAdapter()) as {
+        info?: { description?: string };
+      } | null;
+      if (!adapter) {
+        return {
+          ok: false,
+          why: 'Dawn (npm webgpu) found no GPU adapter (needs a Vulkan driver it accepts, e.g. Mesa 25+)'
+        };
+      }
+      return {
+        ok: true,
+        detail: `Dawn adapter ${adapter.info?.description ?? 'found'}`
+      };
+    } catch (e) {
+      return {
+        ok: false,
+        why: `the webgpu package cannot start: ${errorText(e)}`
+      };
+    }
+  }
+};
+
+// tfjs-wasm accepts its file paths only before its first initialisation.
+let wasmPathsSet = false;
+
+async function start(name: IBackendChoice['name']): Promise<void> {
+  if (name === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } else if (name === 'wasm' && !wasmPathsSet) {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasmPathsSet = true;
+    // One thread: threaded wasm would need workers and could reorder float sums.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const dir = wasmDir() + path.sep;
+    wasm.setWasmPaths({
+      'tfjs-backend-wasm.wasm': dir + 'tfjs-backend-wasm.wasm',
+      'tfjs-backend-wasm-simd.wasm': dir + 'tfjs-backend-wasm-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm':
+        dir + 'tfjs-backend-wasm-threaded-simd.wasm'
+    });
+  } else if (name === 'webgpu') {
+    if (!webgpuGpu) {
+      throw new Error('webgpu back-end started without a probed adapter');
+    }
+    const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
+    if (!g.navigator) {
+      Object.defineProperty(globalThis, 'navigator', {
+        value: {},
+        configurable: true,
+        writable: true
+      });
+    }
+    // Node 21+ has a global navigator without `gpu`; define it rather than assign.
+    Object.defineProperty(g.navigator, 'gpu', {
+      value: webgpuGpu,
+      configurable: true,
+      writable: true
+    });
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) {
+    throw new Error(`tfjs could not initialise the '${name}' back-end`);
+  }
+  await tf.ready();
+}
+
+let current: IBackendChoice | null = null;
+
+/**
+ * Chooses and starts a tfjs back-end (default wasm). `auto` takes the fastest available and the
+ * returned reason says which and why; an unavailable explicit choice throws with the cause.
+ * Calling again with the same resolved back-end is cheap.
+ */
+export async function initBackend(
+  name: BackendName = 'wasm',
+  probe: IBackendProbe = defaultProbe
+): Promise<{ name: string; reason: string }> {
+  ensureGradients();
+  const choice = await chooseBackend(name, probe);
+  if (current?.name === choice.name && tf.getBackend() === choice.name) {
+    return { ...choice };
+  }
+  await start(choice.name);
+  current = choice;
+  return { ...choice };
+}
+
+/** The back-end in use, or null before initBackend. */
+export function currentBackend(): IBackendChoice | null {
+  return current;
+}
+
+/**
+ * Reads a tensor's values; async because WebGPU in Node cannot read synchronously.
+ * Use this instead of dataSync() in code that may run on any back-end.
+ */
+export async function readTensor(
+  t: tf.Tensor
+): Promise<Float32Array | Int32Array | Uint8Array> {
+  return (await t.data()) as Float32Array | Int32Array | Uint8Array;
+}

@@ -1,0 +1,2 @@
+// Side effects only: registers tfjs-core's gradient configs in tfjs's global registry.
+export {};

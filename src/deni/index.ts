@@ -1,0 +1,30 @@
+/**
+ * The DENI engine as a library (`import { runSweep } from 'jupyterlab-deni/deni'`), usable without
+ * Jupyter. Every module's public API is re-exported flat, and each module also as a namespace
+ * (`deni.data.loadDataset`, `deni.report.buildReport`) where flat names would collide.
+ */
+export * from './random';
+export * from './sweep';
+export * from './backend';
+export * from './data';
+export * from './text';
+export * from './model';
+export * from './peft';
+export * from './train';
+export * from './strategies';
+export * from './report';
+
+// Names exported by two modules: the sweep contract's versions win (they are the shared types).
+export type { BackendName, TuningMethodName } from './sweep';
+export { datasetLabel, strategyLabel } from './sweep';
+
+export * as random from './random';
+export * as sweep from './sweep';
+export * as backend from './backend';
+export * as data from './data';
+export * as text from './text';
+export * as model from './model';
+export * as peft from './peft';
+export * as train from './train';
+export * as strategies from './strategies';
+export * as report from './report';

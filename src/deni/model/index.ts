@@ -1,0 +1,47 @@
+/**
+ * Encoders (BERT, RoBERTa, ALBERT) built from Hugging Face checkpoints, the pooled-output
+ * classifier head, the safetensors reader and the model registry.
+ */
+export * from './types';
+export { parseConfig } from './config';
+export { forward, layerModuleNames, weightOf, HEAD_DROPOUT } from './encoder';
+export { initHead } from './head';
+export { batchTensors } from './batch';
+export { expectedShapes, poolerNames } from './shapes';
+export {
+  canonicalName,
+  loadConfig,
+  loadModel,
+  openModel,
+  weightsFromTensors,
+  type ILoadedModel
+} from './load';
+export {
+  cacheDir,
+  DEFAULT_MODEL,
+  downloadModel,
+  hfEndpoint,
+  isModelDir,
+  listModels,
+  MODELS,
+  REQUIRED_FILES,
+  resolveModel,
+  type IModelEntry,
+  type IModelListing
+} from './registry';
+export {
+  parseSafetensors,
+  readSafetensors,
+  serializeSafetensors,
+  writeSafetensors,
+  type ISafeTensor,
+  type ISafetensorsFile
+} from './safetensors';
+export {
+  activation,
+  batchMatMul,
+  gatherRows,
+  isTrainable,
+  layerNorm,
+  matMulWT
+} from './ops';

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend';
+import { Rng } from '../random';
+import { batchMatMul, gatherRows, matMulWT } from './ops';
+import { maxAbsDiff } from './test-support';
+
+function rand(rng: Rng, shape: number[]): tf.Tensor {
+  return tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape);
+}
+
+// The custom gradients must equal tfjs's own (on cpu, where every built-in gradient exists).
+describe('custom gradients vs tfjs autodiff (cpu)', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('matMulWT: x @ W^T', () => {
+    const rng = new Rng(1);
+    const x = rand(rng, [5, 4]);
+    const w = rand(rng, [3, 4]);
+    const up = rand(rng, [5, 3]);
+    const loss =
+      (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+      (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(a, b), up));
+    const ours = tf.grads(
+      loss((a, b) => matMulWT(a as tf.Tensor2D, b as tf.Tensor2D))
+    )([x, w]);
+    const theirs = tf.grads(loss((a, b) => tf.matMul(a, b, false, true)))([
+      x,
+      w
+    ]);
+    expect(maxAbsDiff(ours[0].dataSync(), theirs[0].dataSync())).toBeLessThan(
+      1e-5
+    );
+    expect(maxAbsDiff(ours[1].dataSync(), theirs[1].dataSync())).toBeLessThan(
+      1e-5
+    );
+    expect(
+      maxAbsDiff(
+        matMulWT(x as tf.Tensor2D, w as tf.Tensor2D).dataSync(),
+        tf.matMul(x, w, false, true).dataSync()
+      )
+    ).toBeLessThan(1e-5);
+  });
+
+  it('batchMatMul', () => {
+    const rng = new Rng(2);
+    const a = rand(rng, [3, 4, 5]);
+    const b = rand(rng, [3, 5, 2]);
+    const up = rand(rng, [3, 4, 2]);
+    const ours = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+      tf.sum(tf.mul(batchMatMul(p as tf.Tensor3D, q as tf.Tensor3D), up))
+    )([a, b]);
+    const theirs = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+      tf.sum(tf.mul(tf.matMul(p, q), up))
+    )([a, b]);
+    expect(maxAbsDiff(ours[0].dataSync(), theirs[0].dataSync())).toBeLessThan(
+      1e-5
+    );
+    expect(maxAbsDiff(ours[1].dataSync(), theirs[1].dataSync())).toBeLessThan(
+      1e-5
+    );
+  });
+
+  it('gatherRows sums gradients of repeated ids like tf.gather', () => {
+    const rng = new Rng(3);
+    const table = rand(rng, [6, 3]);
+    const ids = tf.tensor1d([1, 4, 1, 0, 1], 'int32');
+    const up = rand(rng, [5, 3]);
+    const [ours] = tf.grads((t: tf.Tensor) =>
+      tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), up))
+    )([table]);
+    const [theirs] = tf.grads((t: tf.Tensor) =>
+      tf.sum(tf.mul(tf.gather(t, ids), up))
+    )([table]);
+    expect(maxAbsDiff(ours.dataSync(), theirs.dataSync())).toBeLessThan(1e-6);
+    expect(ours.dataSync()[3]).not.toBe(0); // row 1, gathered three times
+  });
+
+  it('skips the weight gradient of a frozen variable but still propagates to the input', () => {
+    const rng = new Rng(4);
+    const x = tf.variable(rand(rng, [2, 3]), true, 'x-trainable');
+    const w = tf.variable(rand(rng, [4, 3]), false, 'w-frozen');
+    const { grads } = tf.variableGrads(
+      () =>
+        tf.sum(
+          matMulWT(x as unknown as tf.Tensor2D, w as unknown as tf.Tensor2D)
+        ) as tf.Scalar
+    );
+    expect(Object.keys(grads)).toEqual(['x-trainable']);
+    const expected = tf.matMul(tf.ones([2, 4]), w);
+    expect(
+      maxAbsDiff(grads['x-trainable'].dataSync(), expected.dataSync())
+    ).toBeLessThan(1e-6);
+  });
+});
+
+describe('custom gradients on wasm', () => {
+  it('give the cpu values (scatter exists on wasm, UnsortedSegmentSum does not)', async () => {
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await initBackend(backend);
+      const rng = new Rng(5);
+      const table = rand(rng, [50, 8]);
+      const ids = tf.tensor1d([3, 7, 3, 49, 0, 3], 'int32');
+      const w = rand(rng, [5, 8]);
+      const [gt, gw] = tf.grads((t: tf.Tensor, ww: tf.Tensor) =>
+        tf.sum(
+          tf.square(
+            matMulWT(gatherRows(t as tf.Tensor2D, ids), ww as tf.Tensor2D)
+          )
+        )
+      )([table, w]);
+      return [gt.dataSync(), gw.dataSync()];
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(maxAbsDiff(cpu[0], wasm[0])).toBeLessThan(1e-4);
+    expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-4);
+  });
+});

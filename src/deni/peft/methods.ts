@@ -1,0 +1,187 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Architecture, IEncoderConfig, WeightMap } from '../model/types';
+import type { TuningMethodName } from '../sweep/types';
+import { initHead } from '../model';
+import { checkHead } from './head';
+import { initTensor } from './init';
+import { ia3Plan } from './ia3';
+import { loraPlan } from './lora';
+import { headNames } from './modules';
+import type { IMethodPlan } from './plan';
+import {
+  ia3Settings,
+  loraSettings,
+  paperLearningRate,
+  uniPeltSettings
+} from './settings';
+import { ModelState } from './state';
+import type { IModelState, ITuningMethod, ITuningOverrides } from './types';
+import { uniPeltPlan } from './unipelt';
+
+/** Every tuning method name, in PAPER.md's order. */
+export const TUNING_METHODS: readonly TuningMethodName[] = [
+  'full',
+  'lora',
+  'ia3',
+  'unipelt'
+];
+
+const FULL_PLAN: IMethodPlan = {
+  trainableBackbone: [],
+  newTensors: [],
+  hooks: () => undefined
+};
+
+/**
+ * The tuning method `name` with PAPER.md's settings, any field overridable. Throws naming the
+ * bad name and the valid ones.
+ */
+export function getTuningMethod(
+  name: TuningMethodName,
+  overrides: ITuningOverrides = {}
+): ITuningMethod {
+  if (!TUNING_METHODS.includes(name)) {
+    throw new RangeError(
+      `unknown tuning method ${JSON.stringify(name)}; valid: ${TUNING_METHODS.join(', ')}`
+    );
+  }
+  // Validate overrides now, so a bad sweep fails before any model is built.
+  const lora = name === 'lora' ? loraSettings(overrides) : null;
+  const ia3 = name === 'ia3' ? ia3Settings(overrides) : null;
+  const uni = name === 'unipelt' ? uniPeltSettings(overrides) : null;
+  const trainRobertaPooler = overrides.trainRobertaPooler ?? true;
+
+  const planFor = (
+    config: IEncoderConfig,
+    backbone: WeightMap
+  ): IMethodPlan => {
+    if (lora) {
+      return loraPlan(config, backbone, lora);
+    }
+    if (ia3) {
+      return ia3Plan(config, backbone, ia3);
+    }
+    if (uni) {
+      return uniPeltPlan(config, backbone, uni);
+    }
+    return {
+      ...FULL_PLAN,
+      trainableBackbone: [...backbone.entries()]
+        .filter(([, t]) => t.dtype === 'float32')
+        .map(([n]) => n)
+    };
+  };
+
+  /** Head names that train: full FT trains the RoBERTa pooler as part of everything. */
+  const heads = (config: IEncoderConfig, backbone: WeightMap): string[] =>
+    headNames(config, backbone, name === 'full' ? true : trainRobertaPooler);
+
+  const namesOf = (
+    config: IEncoderConfig,
+    backbone: WeightMap,
+    plan: IMethodPlan
+  ): string[] => {
+    const names: string[] = [];
+    const seen = new Set<string>();
+    const add = (n: string): void => {
+      if (!seen.has(n)) {
+        seen.add(n);
+        names.push(n);
+      }
+    };
+    heads(config, backbone).forEach(add);
+    plan.trainableBackbone.forEach(add);
+    plan.newTensors.forEach(s => add(s.name));
+    return names;
+  };
+
+  return {
+    name,
+    paperLearningRate: (architecture: Architecture) =>
+      paperLearningRate(name, architecture),
+    trainableNames(config, backbone, numClasses) {
+      checkInputs(config, backbone, numClasses);
+      return namesOf(config, backbone, planFor(config, backbone));
+    },
+    prepare(config, backbone, numClasses, initRng): IModelState {
+      checkInputs(config, backbone, numClasses);
+      const plan = planFor(config, backbone);
+      const headRng = initRng.fork('head');
+      const adapterRng = initRng.fork('adapters');
+      const trainable = new Map<string, tf.Variable>();
+      const headNamesNow = new Set(heads(config, backbone));
+      const head = initHead(config, numClasses, headRng, backbone);
+      checkHead(head, config, numClasses);
+      try {
+        for (const n of namesOf(config, backbone, plan)) {
+          if (headNamesNow.has(n)) {
+            // The head initialiser may leave the RoBERTa pooler to the checkpoint.
+            const t = head.get(n) ?? backbone.get(n);
+            if (!t) {
+              throw new Error(
+                `head tensor ${n} is neither initialised by the head initialiser nor in the backbone`
+              );
+            }
+            trainable.set(n, tf.variable(t, true));
+          }
+        }
+        for (const n of plan.trainableBackbone) {
+          if (!trainable.has(n)) {
+            const t = backbone.get(n);
+            if (!t) {
+              throw new Error(`backbone tensor ${n} is missing`);
+            }
+            trainable.set(n, tf.variable(t, true));
+          }
+        }
+        for (const spec of plan.newTensors) {
+          const t = initTensor(spec, adapterRng);
+          trainable.set(spec.name, tf.variable(t, true));
+          t.dispose();
+        }
+      } catch (e) {
+        trainable.forEach(v => v.dispose());
+        throw e;
+      } finally {
+        head.forEach(t => t.dispose());
+      }
+      const frozen: WeightMap = new Map();
+      for (const [n, t] of backbone) {
+        if (!trainable.has(n)) {
+          frozen.set(n, t);
+        }
+      }
+      const noise =
+        name === 'full' ? heads(config, backbone) : [...trainable.keys()];
+      return new ModelState(
+        name,
+        config,
+        numClasses,
+        frozen,
+        trainable,
+        plan,
+        noise
+      );
+    }
+  };
+}
+
+function checkInputs(
+  config: IEncoderConfig,
+  backbone: WeightMap,
+  numClasses: number
+): void {
+  if (!Number.isInteger(numClasses) || numClasses < 2) {
+    throw new RangeError(
+      `numClasses must be an integer >= 2, got ${String(numClasses)}`
+    );
+  }
+  if (backbone.size === 0) {
+    throw new Error('the backbone weight map is empty');
+  }
+  if (!['bert', 'roberta', 'albert'].includes(config.architecture)) {
+    throw new RangeError(
+      `unsupported architecture ${JSON.stringify(config.architecture)}; valid: bert, roberta, albert`
+    );
+  }
+}

@@ -1,0 +1,180 @@
+import { hashToUint32, Rng } from '../random';
+import type { IRunResult } from '../sweep/types';
+import {
+  bootstrapMeanStd,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_RESAMPLES
+} from './bootstrap';
+import { mean, populationStd, sampleStd } from './descriptive';
+import {
+  configId,
+  groupId,
+  groupResults,
+  type IGroupOrder,
+  type IRunGroup
+} from './groups';
+import { brownForsythe, welchTTest } from './hypothesis';
+import type { IGroupStats } from './types';
+
+/** Options of computeStats. */
+export interface IStatsOptions {
+  /**
+   * Generator for the bootstrap. One draw from it seeds every group's own stream (hashed with the
+   * group's identity), so a group's intervals do not depend on which other groups are present.
+   */
+  rng: Rng;
+  /** Bootstrap resamples (default 2000). */
+  resamples?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  confidence?: number;
+  /** Order of data sets, models and tunings (see groupResults). */
+  order?: IGroupOrder;
+}
+
+/** Whether a run failed: macro-F1 below chance level 100 / classes (PAPER.md). */
+export function isFailedRun(result: IRunResult): boolean {
+  const classes = result.perClassF1.length;
+  return classes > 0 && result.macroF1 < 100 / classes;
+}
+
+/**
+ * Statistics of every (dataset, model, tuning, strategy) group: mean, population and sample std,
+ * min, max, failed runs, bootstrap intervals, Brown-Forsythe and Welch tests against the
+ * configuration's `default` group, and mean model-steps relative to `default` and `ensemble`.
+ * Groups come out in the order of groupResults. Comparisons are absent where their baseline group
+ * is missing or the test is undefined (fewer than two runs, no spread at all).
+ */
+export function computeStats(
+  results: readonly IRunResult[],
+  options: IStatsOptions
+): IGroupStats[] {
+  return statsOfGroups(groupResults(results, options.order), options);
+}
+
+/** computeStats on already grouped runs (see groupResults). */
+export function statsOfGroups(
+  groups: readonly IRunGroup[],
+  options: IStatsOptions
+): IGroupStats[] {
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const streamBase = options.rng.nextUint32();
+  const baselines = findBaselines(groups);
+  return groups.map(g => {
+    const f1 = g.results.map(r => r.macroF1);
+    const classes = classCount(g);
+    const groupRng = new Rng(
+      hashToUint32(`deni/report/bootstrap/${streamBase}/${groupId(g)}`)
+    );
+    const boot = bootstrapMeanStd(f1, groupRng, resamples, confidence);
+    const steps = mean(g.results.map(r => r.cost.modelSteps));
+    const stats: IGroupStats = {
+      dataset: g.dataset,
+      model: g.model,
+      tuning: g.tuning,
+      strategy: g.strategy,
+      strategyName: g.strategyName,
+      ...(g.strategyParams ? { strategyParams: g.strategyParams } : {}),
+      runs: f1.length,
+      mean: mean(f1),
+      std: populationStd(f1),
+      sampleStd: sampleStd(f1),
+      min: f1.reduce((a, b) => Math.min(a, b)),
+      max: f1.reduce((a, b) => Math.max(a, b)),
+      failed: g.results.filter(isFailedRun).length,
+      ...(classes > 0 ? { classes, failThreshold: 100 / classes } : {}),
+      meanCI: boot.meanCI,
+      stdCI: boot.stdCI,
+      confidence,
+      resamples,
+      modelSteps: steps,
+      testForwardPasses: mean(
+        g.results.map(r => finite(r.cost.testForwardPasses))
+      ),
+      wallSeconds: mean(g.results.map(r => finite(r.cost.wallSeconds))),
+      peakTensorBytes: g.results.reduce(
+        (m, r) => Math.max(m, finite(r.cost.peakTensorBytes)),
+        0
+      ),
+      peakRssBytes: g.results.reduce(
+        (m, r) => Math.max(m, finite(r.cost.peakRssBytes)),
+        0
+      )
+    };
+    const base = baselines.get(configId(g));
+    if (base?.default && base.default !== g) {
+      const ref = base.default.results.map(r => r.macroF1);
+      const bf = brownForsythe(f1, ref);
+      if (bf) {
+        stats.varianceStat = bf.statistic;
+        stats.varianceP = bf.p;
+      }
+      const welch = welchTTest(f1, ref);
+      if (welch) {
+        stats.meanStat = welch.statistic;
+        stats.meanP = welch.p;
+        stats.meanDf = welch.df[0];
+      }
+      stats.meanDiff = stats.mean - mean(ref);
+      const refStd = populationStd(ref);
+      if (refStd > 0) {
+        stats.stdVsDefault = stats.std / refStd;
+      }
+    }
+    const relative = (to: IRunGroup | undefined): number | undefined => {
+      if (!to) {
+        return undefined;
+      }
+      const refSteps = mean(to.results.map(r => r.cost.modelSteps));
+      return refSteps > 0 ? steps / refSteps : undefined;
+    };
+    const vsDefault = relative(base?.default);
+    const vsEnsemble = relative(base?.ensemble);
+    if (vsDefault !== undefined) {
+      stats.costVsDefault = vsDefault;
+    }
+    if (vsEnsemble !== undefined) {
+      stats.costVsEnsemble = vsEnsemble;
+    }
+    return stats;
+  });
+}
+
+/**
+ * The `default` and `ensemble` group of each configuration: the entry without overrides when there
+ * is one, else the first entry of that name.
+ */
+function findBaselines(
+  groups: readonly IRunGroup[]
+): Map<string, { default?: IRunGroup; ensemble?: IRunGroup }> {
+  const out = new Map<string, { default?: IRunGroup; ensemble?: IRunGroup }>();
+  for (const g of groups) {
+    if (g.strategyName !== 'default' && g.strategyName !== 'ensemble') {
+      continue;
+    }
+    const id = configId(g);
+    const entry = out.get(id) ?? {};
+    const slot = g.strategyName as 'default' | 'ensemble';
+    const current = entry[slot];
+    if (!current || (current.strategyParams && !g.strategyParams)) {
+      entry[slot] = g;
+    }
+    out.set(id, entry);
+  }
+  return out;
+}
+
+function classCount(g: IRunGroup): number {
+  const counts = new Set(g.results.map(r => r.perClassF1.length));
+  if (counts.size > 1) {
+    throw new Error(
+      `group ${g.dataset} / ${g.model} / ${g.tuning} / ${g.strategy}: runs disagree on the number ` +
+        `of classes (perClassF1 lengths ${[...counts].join(', ')}); all runs of a group must share one`
+    );
+  }
+  return [...counts][0] ?? 0;
+}
+
+function finite(x: number | undefined): number {
+  return typeof x === 'number' && Number.isFinite(x) ? x : 0;
+}

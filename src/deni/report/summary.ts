@@ -1,0 +1,95 @@
+import { configId } from './groups';
+import type { IGroupStats, IReportBundle } from './types';
+
+type Progress = NonNullable<IReportBundle['progress']>;
+
+/** "12 / 40 runs (3 from the store, 1 failed), about 4 min left; now: ..." */
+export function progressLine(p: Progress): string {
+  const extras: string[] = [];
+  if (p.cached > 0) {
+    extras.push(`${p.cached} from the store`);
+  }
+  if (p.failed > 0) {
+    extras.push(`${p.failed} failed`);
+  }
+  let line = `${p.done} / ${p.total} runs`;
+  if (extras.length > 0) {
+    line += ` (${extras.join(', ')})`;
+  }
+  if (p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds)) {
+    line += `, about ${formatDuration(p.etaSeconds)} left`;
+  }
+  if (p.current) {
+    line += `; now: ${p.current}`;
+  }
+  return line;
+}
+
+/** Seconds as "45 s", "3 min 20 s" or "2 h 5 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) {
+    return `${s} s`;
+  }
+  if (s < 3600) {
+    return `${Math.floor(s / 60)} min ${s % 60} s`;
+  }
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Most configurations listed by name in a summary before "and N more". */
+const MAX_CONFIG_LINES = 8;
+
+/**
+ * A few lines of plain text: status, run counts, progress, and per configuration the strategy with
+ * the best mean and the one with the lowest std (with default's numbers beside them).
+ */
+export function summaryText(bundle: IReportBundle, digits = 2): string {
+  const lines: string[] = [];
+  const runs = bundle.stats.reduce((n, s) => n + s.runs, 0);
+  const failed = bundle.stats.reduce((n, s) => n + s.failed, 0);
+  const configs = new Map<string, IGroupStats[]>();
+  for (const s of bundle.stats) {
+    const id = configId(s);
+    configs.set(id, [...(configs.get(id) ?? []), s]);
+  }
+  let head = `Sweep ${bundle.sweep}: ${bundle.status}.`;
+  if (runs > 0) {
+    head +=
+      ` ${runs} runs in ${bundle.stats.length} groups (${configs.size} configuration` +
+      `${configs.size === 1 ? '' : 's'})` +
+      (failed > 0 ? `, ${failed} failed (macro-F1 below 100 / classes).` : '.');
+  } else {
+    head += ' No finished runs yet.';
+  }
+  lines.push(head);
+  if (bundle.progress) {
+    lines.push(`Progress: ${progressLine(bundle.progress)}`);
+  }
+  if (bundle.error) {
+    lines.push(`Error: ${bundle.error}`);
+  }
+  const f = (x: number) => x.toFixed(digits);
+  let shown = 0;
+  for (const group of configs.values()) {
+    if (shown === MAX_CONFIG_LINES) {
+      lines.push(
+        `... and ${configs.size - MAX_CONFIG_LINES} more configurations`
+      );
+      break;
+    }
+    shown++;
+    const best = group.reduce((a, b) => (b.mean > a.mean ? b : a));
+    const steady = group.reduce((a, b) => (b.std < a.std ? b : a));
+    const base = group.find(s => s.strategy === 'default');
+    const name = `${group[0].dataset} / ${group[0].model} / ${group[0].tuning}`;
+    let line =
+      `${name}: best mean ${best.strategy} ${f(best.mean)} (${f(best.std)}), ` +
+      `lowest std ${steady.strategy} ${f(steady.std)}`;
+    if (base) {
+      line += `; default ${f(base.mean)} (${f(base.std)})`;
+    }
+    lines.push(line);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,278 @@
+import { compareStrategies, distinct } from './groups';
+import type {
+  IGroupStats,
+  IPlainColumn,
+  IPlainTable,
+  IReportTable,
+  IRunRow,
+  ITableCell
+} from './types';
+
+/** A dimension that can span the columns of the paper-style table. */
+export type TableDimension = 'dataset' | 'model' | 'tuning';
+
+/** Options of paperTables. */
+export interface IPaperTableOptions {
+  /**
+   * Dimensions whose combinations form the columns, e.g. `['dataset']` or `['dataset', 'tuning']`.
+   * Default: `dataset`, plus `tuning` when there are several. Any other dimension that varies
+   * splits the output into one table per value (e.g. one table per model).
+   */
+  columns?: TableDimension[];
+  /** Digits after the decimal point (default 2, as the paper). */
+  digits?: number;
+}
+
+const DIMENSIONS: readonly TableDimension[] = ['dataset', 'model', 'tuning'];
+
+/**
+ * Paper-style tables: rows are strategies, columns configurations, cells "mean (std)" of macro-F1.
+ * In each column the best mean (highest, compared at the shown precision, ties all marked) gets
+ * `bestMean` and the lowest std `bestStd`, when the column has at least two cells.
+ */
+export function paperTables(
+  stats: readonly IGroupStats[],
+  options: IPaperTableOptions = {}
+): IReportTable[] {
+  const digits = options.digits ?? 2;
+  checkDigits(digits);
+  const varies = (d: TableDimension) =>
+    distinct(stats.map(s => s[d])).length > 1;
+  const columnDims =
+    options.columns ??
+    (['dataset', ...(varies('tuning') ? ['tuning'] : [])] as TableDimension[]);
+  for (const d of columnDims) {
+    if (!DIMENSIONS.includes(d)) {
+      throw new RangeError(
+        `table columns: unknown dimension ${JSON.stringify(d)}; valid: ${DIMENSIONS.join(', ')}`
+      );
+    }
+  }
+  if (columnDims.length === 0) {
+    throw new RangeError(
+      'table columns: give at least one of dataset, model, tuning'
+    );
+  }
+  const splitDims = DIMENSIONS.filter(
+    d => !columnDims.includes(d) && varies(d)
+  );
+  const label = (s: IGroupStats, dims: readonly TableDimension[]) =>
+    dims.map(d => s[d]).join(' / ');
+  const splits = distinct(stats.map(s => label(s, splitDims)));
+  return splits.map(split => {
+    const part = stats.filter(s => label(s, splitDims) === split);
+    const columns = distinct(part.map(s => label(s, columnDims)));
+    const nameOf = (label: string) =>
+      part.find(s => s.strategy === label)?.strategyName ?? label;
+    const strategies = distinct(part.map(s => s.strategy)).sort((a, b) =>
+      compareStrategies(
+        { strategy: a, strategyName: nameOf(a) },
+        { strategy: b, strategyName: nameOf(b) }
+      )
+    );
+    const rows = strategies.map(strategy => ({
+      label: strategy,
+      cells: columns.map((column): ITableCell | null => {
+        const s = part.find(
+          x => x.strategy === strategy && label(x, columnDims) === column
+        );
+        return s
+          ? {
+              text: `${s.mean.toFixed(digits)} (${s.std.toFixed(digits)})`,
+              mean: s.mean,
+              std: s.std,
+              runs: s.runs,
+              failed: s.failed
+            }
+          : null;
+      })
+    }));
+    markBest(rows, columns.length, digits);
+    const title =
+      'Macro-F1 x 100 over runs: mean (std)' +
+      (splitDims.length > 0 ? ` - ${splitDims.join(' / ')} ${split}` : '');
+    return {
+      id: splitDims.length > 0 ? `paper:${split}` : 'paper',
+      title,
+      digits,
+      columns,
+      rows
+    };
+  });
+}
+
+function markBest(
+  rows: { cells: (ITableCell | null)[] }[],
+  columns: number,
+  digits: number
+): void {
+  const shown = (x: number) => Number(x.toFixed(digits));
+  for (let c = 0; c < columns; c++) {
+    const cells = rows
+      .map(r => r.cells[c])
+      .filter((x): x is ITableCell => x !== null);
+    if (cells.length < 2) {
+      continue;
+    }
+    const best = Math.max(...cells.map(x => shown(x.mean)));
+    const lowest = Math.min(...cells.map(x => shown(x.std)));
+    for (const cell of cells) {
+      if (shown(cell.mean) === best) {
+        cell.bestMean = true;
+      }
+      if (shown(cell.std) === lowest) {
+        cell.bestStd = true;
+      }
+    }
+  }
+}
+
+const KEY_COLUMNS: IPlainColumn[] = [
+  { label: 'dataset' },
+  { label: 'model' },
+  { label: 'tuning' },
+  { label: 'strategy' }
+];
+
+/** Every statistic of every group, one row per group (also the report's CSV). */
+export function statsTable(
+  stats: readonly IGroupStats[],
+  digits = 2
+): IPlainTable {
+  checkDigits(digits);
+  const num = (label: string, d = digits): IPlainColumn => ({
+    label,
+    digits: d,
+    align: 'right'
+  });
+  return {
+    id: 'stats',
+    title: 'Statistics per group (tests and ratios against default)',
+    columns: [
+      ...KEY_COLUMNS,
+      num('runs', 0),
+      num('mean'),
+      num('std'),
+      num('sample std'),
+      num('min'),
+      num('max'),
+      num('failed', 0),
+      num('mean CI low'),
+      num('mean CI high'),
+      num('std CI low'),
+      num('std CI high'),
+      num('mean - default'),
+      num('Welch p', 4),
+      num('std / default'),
+      num('Brown-Forsythe p', 4)
+    ],
+    rows: stats.map(s => [
+      s.dataset,
+      s.model,
+      s.tuning,
+      s.strategy,
+      s.runs,
+      s.mean,
+      s.std,
+      s.sampleStd,
+      s.min,
+      s.max,
+      s.failed,
+      s.meanCI[0],
+      s.meanCI[1],
+      s.stdCI[0],
+      s.stdCI[1],
+      s.meanDiff ?? null,
+      s.meanP ?? null,
+      s.stdVsDefault ?? null,
+      s.varianceP ?? null
+    ])
+  };
+}
+
+const MIB = 1024 * 1024;
+
+/** Cost per group: model-steps (absolute and relative), test forward passes, wall time, memory. */
+export function costTable(stats: readonly IGroupStats[]): IPlainTable {
+  const num = (label: string, digits: number): IPlainColumn => ({
+    label,
+    digits,
+    align: 'right'
+  });
+  return {
+    id: 'cost',
+    title: 'Cost per run (means; memory: peak over runs)',
+    columns: [
+      ...KEY_COLUMNS,
+      num('model-steps', 0),
+      num('x default', 2),
+      num('x ensemble', 2),
+      num('test forward passes', 0),
+      num('wall s', 1),
+      num('peak tensor MiB', 1),
+      num('peak RSS MiB', 1)
+    ],
+    rows: stats.map(s => [
+      s.dataset,
+      s.model,
+      s.tuning,
+      s.strategy,
+      s.modelSteps ?? null,
+      s.costVsDefault ?? null,
+      s.costVsEnsemble ?? null,
+      s.testForwardPasses ?? null,
+      s.wallSeconds,
+      s.peakTensorBytes / MIB,
+      s.peakRssBytes === undefined ? null : s.peakRssBytes / MIB
+    ])
+  };
+}
+
+/** One row per run, the paper's long format. */
+export function runsTable(runs: readonly IRunRow[], digits = 2): IPlainTable {
+  checkDigits(digits);
+  const num = (label: string, d: number): IPlainColumn => ({
+    label,
+    digits: d,
+    align: 'right'
+  });
+  return {
+    id: 'runs',
+    title: 'Runs',
+    columns: [
+      ...KEY_COLUMNS,
+      num('run', 0),
+      num('macro-F1', digits),
+      num('accuracy', digits),
+      { label: 'failed' },
+      num('model-steps', 0),
+      num('test forward passes', 0),
+      num('wall s', 1),
+      num('peak tensor MiB', 1),
+      { label: 'backend' },
+      { label: 'key' }
+    ],
+    rows: runs.map(r => [
+      r.dataset,
+      r.model,
+      r.tuning,
+      r.strategy,
+      r.run,
+      r.macroF1,
+      r.accuracy,
+      r.failed ? 'yes' : 'no',
+      r.modelSteps,
+      r.testForwardPasses,
+      r.wallSeconds,
+      r.peakTensorBytes / MIB,
+      r.backend,
+      r.key
+    ])
+  };
+}
+
+function checkDigits(digits: number): void {
+  if (!Number.isInteger(digits) || digits < 0 || digits > 10) {
+    throw new RangeError(`digits must be an integer in [0, 10], got ${digits}`);
+  }
+}

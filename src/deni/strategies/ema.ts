@@ -1,0 +1,42 @@
+import { defineStrategy } from './define';
+import { num, P } from './params';
+import { stepAt } from './schedule';
+
+/**
+ * Extra strategy: exponential moving average of the weights (decay 0.999) updated after every
+ * step; evaluates the average. With `warmup` (default) the decay is min(d, (1+n)/(10+n)) after
+ * n updates, so a 1,250-step run is not dominated by the random initial head.
+ */
+export const emaStrategy = defineStrategy(
+  'ema',
+  'exponential moving average of the weights (decay 0.999); evaluates the average',
+  [
+    {
+      name: 'decay',
+      type: 'number',
+      default: 0.999,
+      min: 0,
+      max: 1,
+      description: 'EMA decay'
+    },
+    {
+      name: 'warmup',
+      type: 'boolean',
+      default: true,
+      description: 'decay warm-up min(decay, (1+n)/(10+n))'
+    },
+    P.frac('start', 0, 'first update (fraction of T)')
+  ],
+  {
+    prediction: () => 'ema',
+    events: (p, T) => [
+      {
+        step: Math.max(1, stepAt(num(p, 'start'), T)),
+        kind: 'ema-update',
+        until: T,
+        every: 1,
+        models: 1
+      }
+    ]
+  }
+);

@@ -1,0 +1,37 @@
+import { forward } from '../model';
+import type { IModelState } from '../peft';
+import type { ITrainableModel } from '../train';
+
+/**
+ * The trainer's view of a tuning method's model state: logits through the encoder forward with
+ * the state's weights (overlaid by per-pass overrides such as mixout's head) and adapter hooks.
+ * Copies come from `IModelState.clone`, which duplicates only the trainable tensors.
+ */
+export function stateModel(state: IModelState): ITrainableModel {
+  return {
+    trainable: state.trainable,
+    numClasses: state.numClasses,
+    headWeight: 'classifier.weight',
+    noiseTargets: () => state.noiseTargets(),
+    // No tf.tidy here: custom gradients of the encoder may capture intermediate tensors in
+    // closures, which must live until the backward pass; callers scope the pass (variableGrads
+    // while training, tidy while predicting).
+    logits(batch, options, overrides) {
+      let weights = state.weights();
+      if (overrides && overrides.size > 0) {
+        weights = new Map(weights);
+        for (const [name, t] of overrides) {
+          weights.set(name, t);
+        }
+      }
+      const hooks = state.hooks({
+        training: options.training,
+        dropout: options.dropout
+      });
+      return forward(state.config, weights, batch, { ...options, hooks })
+        .logits;
+    },
+    clone: () => stateModel(state.clone()),
+    dispose: () => state.dispose()
+  };
+}

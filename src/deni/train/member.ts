@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+// Gradient kernels are registered by the vendored bundle (tfjs-core's Node entry has none, and its
+// dist/register_all_gradients.js is extension-less ESM that Node cannot load from dist/*.mjs).
+import { ensureGradients } from '../backend/gradients';
+import type { IEncodedBatch } from '../model/types';
+import type { Rng } from '../random';
+import { disposeBatch, makeBatch, sequentialBatches } from './batches';
+import type { CostMeter } from './cost-meter';
+import { seededDropout } from './dropout';
+import { NonFiniteLossError } from './errors';
+import { AdamOptimizer } from './optimizer';
+import type { IOptimizerConfig, ITokenisedSet, ITrainableModel } from './types';
+
+ensureGradients();
+
+/** Per-step changes a strategy makes to the forward pass. */
+export interface IStepExtras {
+  /** Dropout before the head (PAPER.md 0.3; mixout 0). Absent = the model's default (0.3). */
+  headDropout?: number;
+  /**
+   * Tensors replacing trainable ones for this pass (mixout), computed inside the differentiated
+   * function from the current variables.
+   */
+  overrides?: (
+    trainable: ReadonlyMap<string, tf.Variable>
+  ) => Map<string, tf.Tensor>;
+  /** Transforms the word embeddings (input noise). */
+  inputEmbeddings?: (embeddings: tf.Tensor) => tf.Tensor;
+}
+
+/** Mean softmax cross-entropy of logits [batch, classes] against int labels [batch]. */
+export function crossEntropy(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D
+): tf.Scalar {
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(labels, logits.shape[1]);
+    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), 1))) as tf.Scalar;
+  });
+}
+
+/**
+ * One trained model of a run: a model state (its own trainable variables over the shared
+ * backbone), its optimiser state and its dropout stream. DENI's copies and ensemble members are
+ * members too; a copy gets a fresh optimiser, the original keeps its own.
+ */
+export class TrainingMember {
+  readonly optimizer: AdamOptimizer;
+  private readonly dropout: (x: tf.Tensor, rate: number) => tf.Tensor;
+
+  constructor(
+    readonly model: ITrainableModel,
+    optimizerConfig: IOptimizerConfig,
+    readonly dropoutRng: Rng,
+    readonly label = 'main'
+  ) {
+    this.optimizer = new AdamOptimizer(optimizerConfig);
+    this.dropout = seededDropout(dropoutRng);
+  }
+
+  /** A copy of this member's current weights with a fresh optimiser and its own dropout stream. */
+  copy(
+    optimizerConfig: IOptimizerConfig,
+    dropoutRng: Rng,
+    label: string
+  ): TrainingMember {
+    return new TrainingMember(
+      this.model.clone(),
+      optimizerConfig,
+      dropoutRng,
+      label
+    );
+  }
+
+  /**
+   * One optimiser step on a batch; returns the loss. A NaN/inf loss throws NonFiniteLossError
+   * (naming step, learning rate and strategy) before the weights change.
+   */
+  async step(
+    batch: IEncodedBatch,
+    labels: tf.Tensor1D,
+    lr: number,
+    context: { step: number; strategy: string },
+    extras: IStepExtras = {}
+  ): Promise<number> {
+    const trainable = this.model.trainable;
+    const vars = [...trainable.values()];
+    const f = (): tf.Scalar => {
+      const overrides = extras.overrides
+        ? extras.overrides(trainable)
+        : undefined;
+      const logits = this.model.logits(
+        batch,
+        {
+          training: true,
+          dropout: this.dropout,
+          headDropout: extras.headDropout,
+          inputEmbeddings: extras.inputEmbeddings
+        },
+        overrides
+      );
+      return crossEntropy(logits, labels);
+    };
+    const { value, grads } = tf.variableGrads(f, vars);
+    const loss = (await value.data())[0];
+    value.dispose();
+    const gradMap = new Map<string, tf.Tensor>();
+    for (const [name, v] of trainable) {
+      const g = grads[v.name];
+      if (!g) {
+        tf.dispose(grads);
+        throw new Error(
+          `no gradient reached trainable tensor '${name}': the forward pass does not use it`
+        );
+      }
+      gradMap.set(name, g);
+    }
+    if (!Number.isFinite(loss)) {
+      tf.dispose(grads);
+      throw new NonFiniteLossError(
+        context.step,
+        lr,
+        context.strategy,
+        loss,
+        this.label
+      );
+    }
+    this.optimizer.step(trainable, gradMap, lr);
+    tf.dispose(grads);
+    return loss;
+  }
+
+  /** Frees the member's trainable variables and optimiser state. */
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}
+
+/**
+ * Class predictions (argmax) of a model over a whole set, in batches, in set order; counts the
+ * forward passes on the meter.
+ */
+export async function predict(
+  model: ITrainableModel,
+  set: ITokenisedSet,
+  options: { batchSize?: number; meter?: CostMeter } = {}
+): Promise<Int32Array> {
+  const batchSize = options.batchSize ?? 32;
+  const out = new Int32Array(set.size);
+  let offset = 0;
+  for (const rows of sequentialBatches(set.size, batchSize)) {
+    const b = makeBatch(set, rows);
+    const arg = tf.tidy(() =>
+      tf.argMax(model.logits(b.batch, { training: false }), 1)
+    );
+    const values = await arg.data();
+    arg.dispose();
+    disposeBatch(b);
+    out.set(values as Int32Array, offset);
+    offset += rows.length;
+    options.meter?.addTestPasses(rows.length);
+    options.meter?.sample();
+  }
+  return out;
+}

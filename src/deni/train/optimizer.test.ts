@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AdamOptimizer, ADAM_DEFAULTS, ADAMW_DEFAULTS } from './optimizer';
+import { linearLr, linearSchedule } from './schedule';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** PyTorch's Adam/AdamW on one scalar parameter, in float64. */
+function torchAdam(
+  p0: number,
+  grads: number[],
+  lrs: number[],
+  o: {
+    beta1: number;
+    beta2: number;
+    eps: number;
+    weightDecay: number;
+    decoupled: boolean;
+  }
+): number {
+  let p = p0;
+  let m = 0;
+  let v = 0;
+  grads.forEach((g0, i) => {
+    const t = i + 1;
+    const lr = lrs[i];
+    let g = g0;
+    if (o.decoupled) {
+      p *= 1 - lr * o.weightDecay;
+    } else {
+      g += o.weightDecay * p;
+    }
+    m = o.beta1 * m + (1 - o.beta1) * g;
+    v = o.beta2 * v + (1 - o.beta2) * g * g;
+    const denom = Math.sqrt(v) / Math.sqrt(1 - o.beta2 ** t) + o.eps;
+    p -= (lr / (1 - o.beta1 ** t)) * (m / denom);
+  });
+  return p;
+}
+
+describe('AdamOptimizer', () => {
+  const grads = [0.5, -0.25, 1.5, 0.01, -2];
+  const lrs = [0.1, 0.08, 0.06, 0.04, 0.02];
+
+  async function run(config = ADAM_DEFAULTS, p0 = 1.3): Promise<number> {
+    const opt = new AdamOptimizer(config);
+    const p = tf.variable(tf.scalar(p0));
+    const params = new Map([['w', p]]);
+    for (let i = 0; i < grads.length; i++) {
+      const g = tf.scalar(grads[i]);
+      opt.step(params, new Map([['w', g]]), lrs[i]);
+      g.dispose();
+    }
+    const out = (await p.data())[0];
+    p.dispose();
+    opt.dispose();
+    return out;
+  }
+
+  it('follows PyTorch Adam (bias-corrected, eps outside the sqrt)', async () => {
+    const expected = torchAdam(1.3, grads, lrs, {
+      ...ADAM_DEFAULTS,
+      decoupled: false
+    });
+    expect(await run()).toBeCloseTo(expected, 5);
+  });
+
+  it('adds L2 to the gradient for Adam and decays decoupled for AdamW', async () => {
+    const l2 = torchAdam(1.3, grads, lrs, {
+      ...ADAM_DEFAULTS,
+      weightDecay: 0.1,
+      decoupled: false
+    });
+    const w = torchAdam(1.3, grads, lrs, {
+      ...ADAMW_DEFAULTS,
+      weightDecay: 0.1,
+      decoupled: true
+    });
+    expect(await run({ ...ADAM_DEFAULTS, weightDecay: 0.1 })).toBeCloseTo(
+      l2,
+      5
+    );
+    expect(await run({ ...ADAMW_DEFAULTS, weightDecay: 0.1 })).toBeCloseTo(
+      w,
+      5
+    );
+    expect(Math.abs(l2 - w)).toBeGreaterThan(1e-4);
+  });
+
+  it('keeps its state per instance (a fresh optimiser starts at t = 0)', () => {
+    const a = new AdamOptimizer();
+    const v = tf.variable(tf.scalar(0));
+    const g = tf.scalar(1);
+    a.step(new Map([['w', v]]), new Map([['w', g]]), 0.1);
+    const b = new AdamOptimizer();
+    expect(a.steps).toBe(1);
+    expect(b.steps).toBe(0);
+    tf.dispose([v, g]);
+    a.dispose();
+  });
+
+  it('rejects bad settings and missing gradients with the name', () => {
+    expect(() => new AdamOptimizer({ ...ADAM_DEFAULTS, beta1: 1 })).toThrow(
+      /betas/
+    );
+    const opt = new AdamOptimizer();
+    const v = tf.variable(tf.scalar(0));
+    expect(() => opt.step(new Map([['head', v]]), new Map(), 0.1)).toThrow(
+      /'head'/
+    );
+    v.dispose();
+  });
+});
+
+describe('linear schedule', () => {
+  it('matches get_linear_schedule_with_warmup without warm-up', () => {
+    const s = linearSchedule(1e-3, 10);
+    expect(linearLr(s, 1)).toBeCloseTo(1e-3, 12);
+    expect(linearLr(s, 2)).toBeCloseTo(0.9e-3, 12);
+    expect(linearLr(s, 10)).toBeCloseTo(0.1e-3, 12);
+  });
+
+  it('warms up linearly from 0 over the first 10 %, then decays to 0', () => {
+    const s = linearSchedule(1, 100, 0.1);
+    expect(s.warmupSteps).toBe(10);
+    expect(linearLr(s, 1)).toBe(0);
+    expect(linearLr(s, 6)).toBeCloseTo(0.5, 12);
+    expect(linearLr(s, 11)).toBeCloseTo(1, 12);
+    expect(linearLr(s, 100)).toBeCloseTo(1 / 90, 12);
+  });
+
+  it('rejects bad settings naming the value', () => {
+    expect(() => linearSchedule(0, 10)).toThrow(/learning rate.*0/);
+    expect(() => linearSchedule(1, 10, 1)).toThrow(/warm-up fraction/);
+    expect(() => linearLr(linearSchedule(1, 10), 0)).toThrow(/step/);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * What the kernel needs from the DENI engine, as one interface. engine.ts implements it on the
+ * real modules (src/deni/*); the kernel and the magics only see this shape.
+ */
+import type { ISweepProgress, ISweepSpec } from '../deni/sweep/types';
+import type { MimeBundle } from './protocol/messages';
+
+/** How a sweep run from a cell ended. */
+export interface ISweepOutcome {
+  status: 'done' | 'interrupted';
+  /** Final progress (done/total/cached/failed). */
+  progress: ISweepProgress;
+}
+
+/** Options of {@link IDeniEngine.runSweep}. */
+export interface IRunSweepOptions {
+  onProgress: (progress: ISweepProgress) => void;
+  signal: AbortSignal;
+}
+
+/** A line-oriented problem of a sweep body (line is relative to the body). */
+export interface ISpecProblem {
+  line?: number;
+  path: string;
+  message: string;
+}
+
+/** Raised by {@link IDeniEngine.parseSweep} with every problem found. */
+export class SweepBodyError extends Error {
+  constructor(
+    readonly problems: ISpecProblem[],
+    message: string
+  ) {
+    super(message);
+    this.name = 'SweepSpecError';
+  }
+}
+
+/** The `%deni plan` request. */
+export interface IPlanRequest {
+  strategies: string[];
+  samples: number;
+  epochs: number;
+  batchSize: number;
+  params: Record<string, number | string | boolean>;
+}
+
+/** The engine as the kernel sees it. */
+export interface IDeniEngine {
+  /** Parses and validates a `%%deni sweep` body; throws {@link SweepBodyError}. */
+  parseSweep(text: string, source: string): ISweepSpec;
+  /** Runs the missing runs of a sweep (off the event loop) and resolves when done or stopped. */
+  runSweep(spec: ISweepSpec, options: IRunSweepOptions): Promise<ISweepOutcome>;
+  /** The report bundle of a sweep (from its spec, or by name from a store). */
+  report(
+    sweep: ISweepSpec | string,
+    options?: {
+      store?: string;
+      status?: 'done' | 'interrupted';
+      progress?: ISweepProgress;
+    }
+  ): Promise<MimeBundle>;
+  /** Text of `%deni plan`. */
+  plan(request: IPlanRequest): string;
+  /** Text of `%deni datasets`. */
+  datasets(): Promise<string>;
+  /** Text of `%deni models`. */
+  models(): Promise<string>;
+  /** Text of `%deni strategies`. */
+  strategies(): string;
+  /** Lines describing the store for `%deni status`. */
+  storeStatus(store?: string): Promise<string>;
+  /** Exported text of a sweep's runs. */
+  exportRuns(
+    sweep: string,
+    format: 'csv' | 'json',
+    store?: string
+  ): Promise<string>;
+  /** Top-level SweepSpec keys and, per object key, its nested keys (completion, inspect). */
+  specKeys(): {
+    top: Record<string, string>;
+    nested: Record<string, Record<string, string>>;
+  };
+  /** Allowed values of enum-like spec fields (tuning, strategies, backend) for completion. */
+  specValues(): Record<string, string[]>;
+  /** The MIME bundle showing a sweep in progress (status `running`) or stopped. */
+  progress(
+    progress: ISweepProgress,
+    status?: 'running' | 'done' | 'interrupted' | 'error',
+    error?: string
+  ): MimeBundle;
+  /** The object exposed as `deni` in code cells (`deni.results(name)` and the engine API). */
+  api(): object;
+}

@@ -1,0 +1,355 @@
+/**
+ * The kernel's engine: {@link IDeniEngine} on the real DENI modules (sweep, report, strategies,
+ * data, model). Training never happens here: runSweep hands runs to worker processes.
+ */
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type {
+  IRunResult,
+  ISweepProgress,
+  ISweepSpec
+} from '../deni/sweep/types';
+import {
+  IDeniEngine,
+  IPlanRequest,
+  IRunSweepOptions,
+  ISweepOutcome,
+  SweepBodyError
+} from './engine-types';
+import type { DeniLibrary } from './engine-loader';
+import { JsonValue, MimeBundle } from './protocol/messages';
+import { MIME_BUNDLE } from './repl/format';
+
+/** Converts the report module's bundle (plain JSON by contract) to a message MIME bundle. */
+export function asMimeBundle(bundle: Record<string, unknown>): MimeBundle {
+  return JSON.parse(JSON.stringify(bundle)) as { [mime: string]: JsonValue };
+}
+
+type Schema = Record<string, unknown>;
+
+/** Row shape of `deni.results(name)`: the stored run results of a sweep. */
+export type ResultRows = IRunResult[];
+
+/**
+ * The kernel's engine on the DENI library (`dist/deni.mjs`, loaded at run time by
+ * engine-loader.ts, or `src/deni` under tsx/vitest).
+ */
+export function createEngine(lib: DeniLibrary): IDeniEngine {
+  const {
+    DEFAULT_STORE,
+    ResultStore,
+    SWEEP_SPEC_SCHEMA,
+    SweepSpecError,
+    buildReport,
+    exportResults,
+    formatDataCards,
+    formatPlan,
+    getStrategy,
+    listModels,
+    listStrategies,
+    parseSweepSpec,
+    progressBundle,
+    results,
+    runSweep,
+    toLongRows,
+    toMimeBundle
+  } = lib;
+  function resolveRef(schema: Schema): Schema {
+    const ref = schema.$ref;
+    const defs = (SWEEP_SPEC_SCHEMA.definitions ?? {}) as Record<
+      string,
+      Schema
+    >;
+    if (typeof ref === 'string' && ref.startsWith('#/definitions/')) {
+      return resolveRef(defs[ref.slice('#/definitions/'.length)] ?? {});
+    }
+    return schema;
+  }
+
+  function describe(schema: Schema): string {
+    const s = resolveRef(schema);
+    return typeof s.description === 'string' ? s.description : '';
+  }
+
+  function enumValues(schema: Schema): string[] {
+    const s = resolveRef(schema);
+    if (Array.isArray(s.enum)) {
+      return s.enum.filter((v): v is string => typeof v === 'string');
+    }
+    if (s.items && typeof s.items === 'object') {
+      return enumValues(s.items as Schema);
+    }
+    for (const key of ['oneOf', 'anyOf'] as const) {
+      if (Array.isArray(s[key])) {
+        return [...new Set((s[key] as Schema[]).flatMap(enumValues))];
+      }
+    }
+    if (
+      s.properties &&
+      typeof s.properties === 'object' &&
+      'name' in s.properties
+    ) {
+      return enumValues((s.properties as Record<string, Schema>).name);
+    }
+    return [];
+  }
+
+  function storePath(store?: string): string {
+    return store ?? DEFAULT_STORE;
+  }
+
+  function reportOf(
+    sweep: string,
+    runs: IRunResult[],
+    status: 'done' | 'interrupted',
+    progress?: ISweepProgress
+  ): MimeBundle {
+    return asMimeBundle(
+      toMimeBundle(buildReport(sweep, runs, { status, progress }))
+    );
+  }
+
+  /**
+   * The `deni` object of code cells: the whole engine library (as `import ... from
+   * 'jupyterlab-deni/deni'`), with the notebook helpers below taking the default store.
+   */
+  function makeApi(): object {
+    return {
+      ...lib,
+      /** Stored run results of a sweep, from `.deni/results.sqlite` or `store`. */
+      results: (name: string, store?: string): ResultRows =>
+        results(name, storePath(store)),
+      /** The same runs as flat rows (the export columns), for tables and post-processing. */
+      rows: (name: string, store?: string) =>
+        toLongRows(results(name, storePath(store))),
+      /** The report of a stored sweep; returning it from a cell renders it. */
+      report: (name: string, store?: string) => {
+        const runs = results(name, storePath(store));
+        const bundle = buildReport(name, runs, { status: 'done' });
+        return {
+          ...bundle,
+          [MIME_BUNDLE]: () => asMimeBundle(toMimeBundle(bundle))
+        };
+      },
+      /** Names and progress of the sweeps in a store. */
+      sweeps: (store?: string) => {
+        const db = ResultStore.open(storePath(store));
+        try {
+          return db.sweeps().map(s => ({
+            name: s.name,
+            done: s.done,
+            total: s.total,
+            failed: s.failed
+          }));
+        } finally {
+          db.close();
+        }
+      }
+    };
+  }
+
+  let api: object | undefined;
+  return {
+    parseSweep(text: string, source: string): ISweepSpec {
+      try {
+        return parseSweepSpec(text, { source }).spec;
+      } catch (err) {
+        if (err instanceof SweepSpecError) {
+          throw new SweepBodyError(
+            err.errors.map(e => ({
+              line: e.line,
+              path: e.path,
+              message: e.message
+            })),
+            err.message
+          );
+        }
+        throw err;
+      }
+    },
+
+    async runSweep(
+      spec: ISweepSpec,
+      options: IRunSweepOptions
+    ): Promise<ISweepOutcome> {
+      let last: ISweepProgress = {
+        sweep: spec.name,
+        done: 0,
+        total: spec.runs,
+        cached: 0,
+        failed: 0
+      };
+      const outcome = await runSweep(spec, {
+        signal: options.signal,
+        onProgress: progress => {
+          last = progress;
+          options.onProgress(progress);
+        }
+      });
+      const progress: ISweepProgress = {
+        ...last,
+        sweep: outcome.sweep,
+        total: outcome.total,
+        done: outcome.results.length,
+        cached: outcome.cached,
+        failed: outcome.failed.length,
+        current: undefined,
+        etaSeconds: undefined
+      };
+      return { status: outcome.cancelled ? 'interrupted' : 'done', progress };
+    },
+
+    async report(sweep, options = {}): Promise<MimeBundle> {
+      const name = typeof sweep === 'string' ? sweep : sweep.name;
+      const store =
+        typeof sweep === 'string'
+          ? options.store
+          : (options.store ?? sweep.store);
+      return reportOf(
+        name,
+        results(name, storePath(store)),
+        options.status ?? 'done',
+        options.progress
+      );
+    },
+
+    plan(request: IPlanRequest): string {
+      return request.strategies
+        .map(name => {
+          const strategy = getStrategy(name);
+          const plan = strategy.plan({
+            samples: request.samples,
+            epochs: request.epochs,
+            batchSize: request.batchSize,
+            params: request.params
+          });
+          return formatPlan(plan, strategy.description);
+        })
+        .join('\n\n');
+    },
+
+    async datasets(): Promise<string> {
+      return formatDataCards();
+    },
+
+    async models(): Promise<string> {
+      return listModels()
+        .map(
+          m =>
+            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached: ${m.dir}]` : '[not cached: downloaded on first use]'}`
+        )
+        .join('\n');
+    },
+
+    strategies(): string {
+      return listStrategies()
+        .map(s => {
+          const params = s.params
+            .map(p => `    ${p.name} = ${String(p.default)}  ${p.description}`)
+            .join('\n');
+          return `${s.name}: ${s.description}${params ? `\n${params}` : ''}`;
+        })
+        .join('\n\n');
+    },
+
+    async storeStatus(store?: string): Promise<string> {
+      const path = resolvePath(storePath(store));
+      if (!existsSync(path)) {
+        return `store: ${path} (not created yet: no sweep has run here)`;
+      }
+      const db = ResultStore.open(path);
+      try {
+        const sweeps = db.sweeps();
+        const lines = [`store: ${db.file} (${sweeps.length} sweeps)`];
+        for (const s of sweeps) {
+          lines.push(
+            `  ${s.name}: ${s.done}/${s.total} runs done, ${s.failed} failed, updated ${s.updatedAt}`
+          );
+        }
+        return lines.join('\n');
+      } finally {
+        db.close();
+      }
+    },
+
+    async exportRuns(
+      sweep: string,
+      format: 'csv' | 'json',
+      store?: string
+    ): Promise<string> {
+      return exportResults(results(sweep, storePath(store)), format);
+    },
+
+    specKeys() {
+      const props = (SWEEP_SPEC_SCHEMA.properties ?? {}) as Record<
+        string,
+        Schema
+      >;
+      const top: Record<string, string> = {};
+      const nested: Record<string, Record<string, string>> = {};
+      for (const [key, schema] of Object.entries(props)) {
+        top[key] = describe(schema);
+        const resolved = resolveRef(schema);
+        const candidates = [
+          resolved,
+          ...((resolved.oneOf ?? resolved.anyOf ?? []) as Schema[]).map(
+            resolveRef
+          )
+        ];
+        for (const candidate of candidates) {
+          if (
+            candidate.properties &&
+            typeof candidate.properties === 'object'
+          ) {
+            nested[key] = { ...(nested[key] ?? {}) };
+            for (const [sub, subSchema] of Object.entries(
+              candidate.properties as Record<string, Schema>
+            )) {
+              nested[key][sub] = describe(subSchema);
+            }
+          }
+        }
+      }
+      return { top, nested };
+    },
+
+    specValues() {
+      const props = (SWEEP_SPEC_SCHEMA.properties ?? {}) as Record<
+        string,
+        Schema
+      >;
+      const values: Record<string, string[]> = {};
+      for (const [key, schema] of Object.entries(props)) {
+        const found = enumValues(schema);
+        if (found.length > 0) {
+          values[key] = found;
+        }
+      }
+      values.model = [
+        ...new Set([...(values.model ?? []), ...listModels().map(m => m.name)])
+      ];
+      return values;
+    },
+
+    progress(
+      progress: ISweepProgress,
+      status = 'running',
+      error?: string
+    ): MimeBundle {
+      return asMimeBundle(
+        toMimeBundle(
+          progressBundle(
+            progress.sweep,
+            progress,
+            error !== undefined ? { status, error } : { status }
+          )
+        )
+      );
+    },
+
+    api(): object {
+      api ??= makeApi();
+      return api;
+    }
+  };
+}

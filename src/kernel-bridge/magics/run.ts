@@ -1,0 +1,273 @@
+/** Executes parsed magics against the engine; outputs go through the cell's output sink. */
+import { writeFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { IDeniEngine, IPlanRequest, SweepBodyError } from '../engine-types';
+import { MimeBundle } from '../protocol/messages';
+import { ProgressDisplay } from '../progress';
+import { escapeHtml } from '../repl/format';
+import { ILineMagic, parseOptions } from './grammar';
+import { CELL_COMMANDS, LINE_COMMANDS, helpText } from './help';
+
+/** What a running magic may do to its cell's outputs. */
+export interface ICellOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  display(
+    bundle: MimeBundle,
+    options?: { displayId?: string; update?: boolean }
+  ): void;
+  /** Aborted by interrupt_request / SIGINT. */
+  signal: AbortSignal;
+}
+
+/** A magic used wrongly (unknown sub-command, missing argument); shown as a readable error. */
+export class MagicUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MagicUsageError';
+  }
+}
+
+/** Raised when a sweep stops because of an interrupt (after its runs in flight settled). */
+export class SweepInterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyboardInterrupt';
+  }
+}
+
+/** Live state of the kernel shown by `%deni status`. */
+export interface IKernelState {
+  version: string;
+  running?: { sweep: string; done: number; total: number };
+}
+
+function textBundle(text: string): MimeBundle {
+  return { 'text/plain': text, 'text/html': `<pre>${escapeHtml(text)}</pre>` };
+}
+
+function intOption(
+  options: Record<string, string | true>,
+  name: string,
+  fallback: number
+): number {
+  const raw = options[name];
+  if (raw === undefined) {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (raw === true || !Number.isInteger(value) || value <= 0) {
+    throw new MagicUsageError(
+      `--${name} is ${JSON.stringify(raw)}; expected a positive integer`
+    );
+  }
+  return value;
+}
+
+function paramValue(raw: string | true): number | string | boolean {
+  if (raw === true || raw === 'true') {
+    return true;
+  }
+  if (raw === 'false') {
+    return false;
+  }
+  const n = Number(raw);
+  return raw.trim() !== '' && Number.isFinite(n) ? n : raw;
+}
+
+function storeOption(
+  options: Record<string, string | true>
+): string | undefined {
+  const store = options.store;
+  if (store === true) {
+    throw new MagicUsageError('--store needs a path to a results SQLite file');
+  }
+  return store;
+}
+
+function needSweepName(command: string, positional: string[]): string {
+  if (positional.length === 0) {
+    throw new MagicUsageError(
+      `%deni ${command} needs a sweep name, e.g. \`%deni ${command} quick\` (names: %deni status)`
+    );
+  }
+  return positional[0];
+}
+
+/** Parses `%deni plan` arguments into a plan request. */
+export function planRequest(args: string[]): IPlanRequest {
+  const { positional, options } = parseOptions(args);
+  if (positional.length === 0) {
+    throw new MagicUsageError(
+      '%deni plan needs strategy names, e.g. `%deni plan deni,ensemble` (list: %deni strategies)'
+    );
+  }
+  const params: Record<string, number | string | boolean> = {};
+  for (const [key, raw] of Object.entries(options)) {
+    if (!['samples', 'epochs', 'batch'].includes(key)) {
+      params[key] = paramValue(raw);
+    }
+  }
+  return {
+    strategies: positional.flatMap(p => p.split(',')).filter(s => s !== ''),
+    samples: intOption(options, 'samples', 1000),
+    epochs: intOption(options, 'epochs', 10),
+    batchSize: intOption(options, 'batch', 8),
+    params
+  };
+}
+
+/** Runs one `%deni <command>` line. */
+export async function runLineMagic(
+  magic: ILineMagic,
+  engine: IDeniEngine,
+  out: ICellOutput,
+  state: IKernelState
+): Promise<void> {
+  const { positional, options } = parseOptions(magic.args);
+  switch (magic.command) {
+    case 'help':
+      out.display(textBundle(helpText(positional[0])));
+      return;
+    case 'plan':
+      out.display(textBundle(engine.plan(planRequest(magic.args))));
+      return;
+    case 'report':
+      out.display(
+        await engine.report(needSweepName('report', positional), {
+          store: storeOption(options)
+        })
+      );
+      return;
+    case 'datasets':
+      out.display(textBundle(await engine.datasets()));
+      return;
+    case 'models':
+      out.display(textBundle(await engine.models()));
+      return;
+    case 'strategies':
+      out.display(textBundle(engine.strategies()));
+      return;
+    case 'status': {
+      const lines = [
+        `DENI kernel ${state.version}, pid ${process.pid}`,
+        `working directory: ${process.cwd()}`
+      ];
+      lines.push(
+        state.running
+          ? `running: sweep ${state.running.sweep}, ${state.running.done}/${state.running.total} runs done`
+          : 'running: no sweep'
+      );
+      lines.push(await engine.storeStatus(storeOption(options)));
+      out.display(textBundle(lines.join('\n')));
+      return;
+    }
+    case 'export': {
+      const sweep = needSweepName('export', positional);
+      const path = positional[1];
+      const given = options.format;
+      if (
+        given === true ||
+        (given !== undefined && given !== 'csv' && given !== 'json')
+      ) {
+        throw new MagicUsageError(
+          `--format is ${JSON.stringify(given)}; valid formats: csv, json`
+        );
+      }
+      const format: 'csv' | 'json' =
+        given ??
+        (path && extname(path).toLowerCase() === '.json' ? 'json' : 'csv');
+      const text = await engine.exportRuns(sweep, format, storeOption(options));
+      if (path) {
+        const target = resolve(path);
+        writeFileSync(target, text);
+        out.display(
+          textBundle(`exported sweep ${sweep} as ${format} to ${target}`)
+        );
+      } else {
+        out.display({
+          'text/plain': text,
+          ...(format === 'json'
+            ? { 'application/json': JSON.parse(text) }
+            : { 'text/csv': text })
+        });
+      }
+      return;
+    }
+    default:
+      throw new MagicUsageError(
+        `unknown magic %deni ${magic.command}; line magics: ${LINE_COMMANDS.join(', ')}; cell magics: ${CELL_COMMANDS.map(c => `%%deni ${c}`).join(', ')}`
+      );
+  }
+}
+
+/** Formats a spec error so that each problem names its line in the cell and its field. */
+function cellSpecError(err: SweepBodyError, bodyLine: number): SweepBodyError {
+  const lines = err.problems.map(p => {
+    const where =
+      p.line !== undefined ? `line ${p.line + bodyLine - 1}` : 'sweep';
+    return `${where}: ${p.message}`;
+  });
+  const shifted = err.problems.map(p => ({
+    ...p,
+    line: p.line !== undefined ? p.line + bodyLine - 1 : undefined
+  }));
+  return new SweepBodyError(
+    shifted,
+    `invalid %%deni sweep:\n${lines.join('\n')}`
+  );
+}
+
+/** Runs `%%deni sweep`: validate, show progress in place, end with the report. */
+export async function runSweepCell(
+  body: string,
+  bodyLine: number,
+  engine: IDeniEngine,
+  out: ICellOutput,
+  state: IKernelState
+): Promise<void> {
+  let spec;
+  try {
+    spec = engine.parseSweep(body, '%%deni sweep cell');
+  } catch (err) {
+    throw err instanceof SweepBodyError ? cellSpecError(err, bodyLine) : err;
+  }
+  const display = new ProgressDisplay(
+    (bundle, options) => out.display(bundle, options),
+    progress => engine.progress(progress)
+  );
+  display.update(
+    { sweep: spec.name, done: 0, total: spec.runs, cached: 0, failed: 0 },
+    true
+  );
+  state.running = { sweep: spec.name, done: 0, total: 0 };
+  try {
+    const outcome = await engine.runSweep(spec, {
+      signal: out.signal,
+      onProgress: progress => {
+        state.running = {
+          sweep: spec.name,
+          done: progress.done,
+          total: progress.total
+        };
+        display.update(progress);
+      }
+    });
+    if (outcome.status === 'interrupted') {
+      display.finish(
+        await engine.report(spec, {
+          status: 'interrupted',
+          progress: outcome.progress
+        })
+      );
+      throw new SweepInterruptedError(
+        `sweep ${spec.name} interrupted after ${outcome.progress.done}/${outcome.progress.total} runs; re-execute the cell to resume`
+      );
+    }
+    display.finish(
+      await engine.report(spec, { status: 'done', progress: outcome.progress })
+    );
+  } finally {
+    state.running = undefined;
+  }
+}

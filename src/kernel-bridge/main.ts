@@ -1,0 +1,76 @@
+/**
+ * Entry point of dist/kernel.mjs:
+ *   node dist/kernel.mjs -f <connection_file>          run the kernel (what kernel.json does)
+ *   node dist/kernel.mjs install --prefix P | --user | --sys-prefix | --jupyter-path DIR
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { loadEngine } from './engine-loader';
+import { installKernelspec, type IInstallTarget } from './kernelspec';
+import { startKernel } from './start';
+
+const USAGE = `usage:
+  node dist/kernel.mjs -f <connection_file>
+  node dist/kernel.mjs install (--prefix PATH | --user | --sys-prefix | --jupyter-path DIR)`;
+
+/** The file kernel.json must run: this bundle, or dist/kernel.mjs when run from sources. */
+function kernelScript(): string {
+  const self = fileURLToPath(import.meta.url);
+  return self.endsWith('.ts')
+    ? resolve(dirname(self), '../../dist/kernel.mjs')
+    : self;
+}
+
+function installTarget(args: string[]): IInstallTarget {
+  const target: IInstallTarget = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) {
+        throw new Error(`${arg} needs a path\n${USAGE}`);
+      }
+      return v;
+    };
+    if (arg === '--prefix') {
+      target.prefix = value();
+    } else if (arg === '--user') {
+      target.user = true;
+    } else if (arg === '--sys-prefix') {
+      target.sysPrefix = true;
+    } else if (arg === '--jupyter-path') {
+      target.jupyterPath = value();
+    } else {
+      throw new Error(
+        `unknown install option ${JSON.stringify(arg)}\n${USAGE}`
+      );
+    }
+  }
+  return target;
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'install') {
+    const dir = installKernelspec(installTarget(argv.slice(1)), kernelScript());
+    process.stdout.write(`installed kernelspec deni in ${dir}\n`);
+    return;
+  }
+  const f = argv.findIndex(a => a === '-f' || a === '--connection-file');
+  const inline = argv.find(a => a.startsWith('--connection-file='));
+  const file = inline ? inline.split('=')[1] : f >= 0 ? argv[f + 1] : undefined;
+  if (!file) {
+    throw new Error(`no connection file given\n${USAGE}`);
+  }
+  // The engine loads while the sockets bind; requests that need it wait for it.
+  const engine = loadEngine(fileURLToPath(import.meta.url), line =>
+    process.stderr.write(`[deni-kernel] ${line}\n`)
+  );
+  await startKernel(file, engine);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(
+    `deni kernel: ${err instanceof Error ? err.message : String(err)}\n`
+  );
+  process.exit(2);
+});

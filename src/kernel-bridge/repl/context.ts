@@ -1,0 +1,200 @@
+/**
+ * The persistent `node:vm` context in which cells without a magic run. Cells share globals
+ * (see transform.ts); console output and `display()` go to the host (iopub stream / display
+ * messages of the cell that is running).
+ */
+import { Console } from 'node:console';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import vm from 'node:vm';
+import { MimeBundle } from '../protocol/messages';
+import { checkBundle, escapeHtml, formatValue } from './format';
+import { IMPORT_HELPER, transformCell } from './transform';
+
+/** What the context needs from the kernel: where output goes. */
+export interface IReplHost {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  display(
+    bundle: MimeBundle,
+    options: { displayId?: string; update?: boolean }
+  ): void;
+  clearOutput(wait: boolean): void;
+}
+
+/** Raised when a running cell is interrupted. */
+export class InterruptedError extends Error {
+  constructor(message = 'execution interrupted') {
+    super(message);
+    this.name = 'KeyboardInterrupt';
+  }
+}
+
+/** The `display` global of the context. */
+export type DisplayFunction = ((
+  value: unknown,
+  options?: { id?: string }
+) => void) & {
+  mime(bundle: Record<string, unknown>, options?: { id?: string }): void;
+  html(html: string, options?: { id?: string }): void;
+  markdown(markdown: string, options?: { id?: string }): void;
+  update(id: string, value: unknown): void;
+  clear(wait?: boolean): void;
+};
+
+function streamTo(write: (text: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      callback();
+    }
+  });
+}
+
+/** One persistent context. */
+export class ReplContext {
+  /** The context's global object (tests and completion read its keys). */
+  readonly sandbox: vm.Context;
+  private readonly builtinNames: Set<string>;
+
+  constructor(
+    private readonly host: IReplHost,
+    engine: object,
+    cwd: string = process.cwd()
+  ) {
+    const localRequire = createRequire(join(cwd, '__deni_notebook__.js'));
+    const display = this.makeDisplay();
+    const importHelper = (spec: string, wantDefault = false): unknown => {
+      if (spec === 'deni' || spec === 'jupyterlab-deni/deni') {
+        return engine;
+      }
+      const mod = localRequire(spec) as Record<string | symbol, unknown> | null;
+      if (!wantDefault) {
+        return mod;
+      }
+      const isNamespace =
+        mod !== null &&
+        typeof mod === 'object' &&
+        (mod[Symbol.toStringTag] === 'Module' || mod.__esModule === true);
+      return isNamespace ? mod.default : mod;
+    };
+    const globals: Record<string, unknown> = {
+      console: new Console({
+        stdout: streamTo(text => this.host.stdout(text)),
+        stderr: streamTo(text => this.host.stderr(text))
+      }),
+      display,
+      deni: engine,
+      require: localRequire,
+      process,
+      Buffer,
+      URL,
+      URLSearchParams,
+      TextEncoder,
+      TextDecoder,
+      AbortController,
+      AbortSignal,
+      structuredClone,
+      performance,
+      fetch,
+      setTimeout,
+      clearTimeout,
+      setInterval,
+      clearInterval,
+      setImmediate,
+      clearImmediate,
+      queueMicrotask,
+      [IMPORT_HELPER]: importHelper
+    };
+    this.sandbox = vm.createContext(globals, { name: 'deni' });
+    this.builtinNames = new Set(Object.getOwnPropertyNames(this.sandbox));
+  }
+
+  private makeDisplay(): DisplayFunction {
+    const show = (bundle: MimeBundle, options?: { id?: string }): void => {
+      this.host.display(bundle, { displayId: options?.id });
+    };
+    const display = ((value: unknown, options?: { id?: string }) =>
+      show(formatValue(value), options)) as DisplayFunction;
+    display.mime = (bundle, options) => show(checkBundle(bundle), options);
+    display.html = (html, options) =>
+      show({ 'text/html': String(html), 'text/plain': String(html) }, options);
+    display.markdown = (markdown, options) =>
+      show(
+        {
+          'text/markdown': String(markdown),
+          'text/plain': String(markdown),
+          'text/html': `<pre>${escapeHtml(String(markdown))}</pre>`
+        },
+        options
+      );
+    display.update = (id, value) =>
+      this.host.display(formatValue(value), { displayId: id, update: true });
+    display.clear = (wait = false) => this.host.clearOutput(wait);
+    return display;
+  }
+
+  /** Names the user defined (globals beyond the built-in ones), for completion. */
+  userNames(): string[] {
+    return Object.getOwnPropertyNames(this.sandbox).filter(
+      name => !this.builtinNames.has(name) && !name.startsWith('__deni')
+    );
+  }
+
+  /** Every global name visible to cells (built-ins of the realm included). */
+  globalNames(): string[] {
+    const realm = vm.runInContext(
+      'Object.getOwnPropertyNames(globalThis)',
+      this.sandbox
+    ) as string[] | undefined;
+    return [
+      ...new Set([
+        ...(realm ?? []),
+        ...Object.getOwnPropertyNames(this.sandbox)
+      ])
+    ].filter(name => !name.startsWith('__deni'));
+  }
+
+  /** Evaluates a plain expression in the context (completion of `obj.` prefixes). */
+  peek(expression: string): unknown {
+    return vm.runInContext(expression, this.sandbox, { timeout: 200 });
+  }
+
+  /**
+   * Runs one cell and resolves to its value (undefined when it ends in a statement). Throws the
+   * cell's own error, a SyntaxError with the cell's line, or {@link InterruptedError}.
+   */
+  async run(
+    source: string,
+    filename: string,
+    signal?: AbortSignal
+  ): Promise<unknown> {
+    const { script } = transformCell(source);
+    const compiled = new vm.Script(script, { filename });
+    if (signal?.aborted) {
+      throw new InterruptedError();
+    }
+    // breakOnSigint lets a SIGINT stop a synchronous endless loop in the cell.
+    const result = compiled.runInContext(this.sandbox, {
+      breakOnSigint: true
+    }) as Promise<unknown>;
+    if (!signal) {
+      return await result;
+    }
+    return await new Promise<unknown>((resolve, reject) => {
+      const onAbort = (): void => reject(new InterruptedError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(result).then(
+        value => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        }
+      );
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/** Starting a kernel process: sockets, kernel, signals, parent watch, uncaught errors. */
+import { randomUUID } from 'node:crypto';
+import { IDeniEngine } from './engine-types';
+import { DeniKernel } from './kernel';
+import { KernelIO } from './kernel-io';
+import { watchParent } from './parent-watch';
+import { readConnectionFile } from './protocol/connection';
+
+/** A started kernel (for embedding and tests). */
+export interface IStartedKernel {
+  kernel: DeniKernel;
+  io: KernelIO;
+  /** Closes the sockets and exits the process with `code`. */
+  stop(code: number): void;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[deni-kernel] ${line}\n`);
+};
+
+/** Starts the kernel on the ports of a connection file and wires process-level handlers. */
+export async function startKernel(
+  connectionFile: string,
+  engine: IDeniEngine | Promise<IDeniEngine>
+): Promise<IStartedKernel> {
+  const connection = readConnectionFile(connectionFile);
+  const io = new KernelIO({ connection, session: randomUUID(), log });
+  let stopping = false;
+  const stop = (code: number): void => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    io.close();
+    // Give ZeroMQ a moment to hand the last reply to the OS before the process ends.
+    setTimeout(() => process.exit(code), 50).unref();
+  };
+  const kernel = new DeniKernel(io, engine, {
+    log,
+    onShutdown: () => stop(0)
+  });
+  process.on('uncaughtException', err => kernel.reportStrayError(err));
+  process.on('unhandledRejection', err => kernel.reportStrayError(err));
+  process.on('SIGINT', () => {
+    if (!kernel.interrupt()) {
+      log('SIGINT with nothing running (ignored)');
+    }
+  });
+  process.on('SIGTERM', () => {
+    log('SIGTERM: shutting down');
+    kernel.interrupt();
+    stop(0);
+  });
+  process.on('SIGHUP', () => stop(0));
+  watchParent(pid => {
+    log(`parent process ${pid} is gone: exiting`);
+    kernel.interrupt();
+    stop(0);
+  });
+  await io.bind();
+  io.listen((channel, request) => kernel.handle(channel, request));
+  await io.status(undefined, 'starting');
+  log(
+    `listening (${connection.transport}://${connection.ip}, shell port ${connection.shell_port})`
+  );
+  return { kernel, io, stop };
+}

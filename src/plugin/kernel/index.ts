@@ -1,0 +1,3 @@
+/** Kernel I/O of the plugin (quiet executions, magic lines, interrupts) and the plan estimate. */
+export * from './deni-kernel';
+export * from './plan-estimate';

@@ -1,0 +1,294 @@
+import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+
+/**
+ * The seed-sweep widget against the real JupyterLab. The first test needs no DENI kernel (the
+ * widget's entry points and its "kernel needed" state); the second drives the real DENI kernel
+ * (kernelspec `deni`) through a tiny sweep, a cancelled sweep and a reload, and is skipped with a
+ * message while that kernelspec is not installed.
+ */
+
+/** The app object galata exposes on the page. */
+interface IWindow {
+  jupyterapp: {
+    commands: {
+      execute(id: string, args?: Record<string, unknown>): Promise<unknown>;
+    };
+    shell: { currentWidget: { title: { label: string } } | null };
+  };
+}
+
+/** A sweep small enough for 2 CPU cores: 2 runs of 1 epoch on 16 labelled samples. */
+const TINY = {
+  dataset: 'uci-sentiment',
+  model: 'minilm-l6',
+  runs: '2',
+  samples: '16',
+  epochs: '1',
+  batchSize: '8',
+  maxLength: '16',
+  testSamples: '32'
+};
+
+async function fill(page: Page, path: string, value: string): Promise<void> {
+  await page
+    .locator(`.jp-deni-sweep-panel [data-path="${path}"] input`)
+    .fill(value);
+}
+
+async function setStrategies(page: Page, wanted: string[]): Promise<void> {
+  const boxes = page.locator(
+    '.jp-deni-sweep-panel [data-path="strategies"] input[type="checkbox"]'
+  );
+  for (let i = 0; i < (await boxes.count()); i++) {
+    const box = boxes.nth(i);
+    await box.setChecked(
+      wanted.includes((await box.getAttribute('value')) ?? '')
+    );
+  }
+}
+
+async function fillTiny(
+  page: Page,
+  name: string,
+  runs = TINY.runs,
+  samples = TINY.samples
+): Promise<void> {
+  await fill(page, 'name', name);
+  await fill(page, 'dataset', TINY.dataset);
+  await fill(page, 'model', TINY.model);
+  await setStrategies(page, ['default']);
+  await fill(page, 'runs', runs);
+  await fill(page, 'budget.samples', samples);
+  await fill(page, 'budget.epochs', TINY.epochs);
+  await fill(page, 'budget.batchSize', TINY.batchSize);
+  await fill(page, 'budget.maxLength', TINY.maxLength);
+  await fill(page, 'budget.testSamples', TINY.testSamples);
+  await page
+    .locator('.jp-deni-sweep-panel [data-path="backend"] select')
+    .selectOption('wasm');
+}
+
+async function hasDeniKernel(page: Page): Promise<boolean> {
+  const response = await page.request.get('/api/kernelspecs');
+  const specs = (await response.json()) as {
+    kernelspecs: Record<string, unknown>;
+  };
+  return 'deni' in specs.kernelspecs;
+}
+
+test.describe('DENI seed-sweep widget', () => {
+  test('opens from the notebook toolbar, the palette and the launcher', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.notebook.createNew(`${tmpPath}/plain.ipynb`, {
+      kernel: 'python3'
+    });
+    const button = page.locator(
+      '.jp-NotebookPanel-toolbar [data-command="deni:open-sweep-widget"]'
+    );
+    await expect(button).toBeVisible();
+    await button.click();
+    const panel = page.locator('.jp-deni-sweep-panel');
+    await expect(panel).toBeVisible();
+    // The form comes from the SweepSpec schema.
+    for (const path of [
+      'name',
+      'dataset',
+      'model',
+      'tuning',
+      'strategies',
+      'runs',
+      'seed',
+      'budget.epochs',
+      'backend'
+    ]) {
+      await expect(
+        panel.locator(`[data-path="${path}"]`).first()
+      ).toBeVisible();
+    }
+    // Settings defaults: 5 runs, back-end auto.
+    await expect(panel.locator('[data-path="runs"] input')).toHaveValue('5');
+    await expect(panel.locator('[data-path="backend"] select')).toHaveValue(
+      'auto'
+    );
+    // A python notebook cannot run sweeps: Run is disabled and the estimate asks for the kernel.
+    await expect(panel.locator('.jp-deni-target-kernel')).toContainText(
+      'sweeps need the DENI kernel'
+    );
+    await expect(panel.locator('.jp-deni-run')).toBeDisabled();
+    await fill(page, 'dataset', 'uci-sentiment');
+    await fill(page, 'model', 'minilm-l6');
+    await panel.locator('.jp-deni-estimate-button').click();
+    await expect(panel.locator('.jp-deni-kernel-needed')).toContainText(
+      'Kernel needed'
+    );
+    // A bad field is marked with the schema's message.
+    await fill(page, 'name', 'bad name!');
+    await panel.locator('.jp-deni-estimate-button').click();
+    await expect(
+      panel.locator('[data-path="name"] .jp-deni-field-error')
+    ).toContainText('does not match');
+    await panel.screenshot({
+      path: test.info().outputPath('sweep-widget-no-kernel.png')
+    });
+
+    // Palette entries under DENI.
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#modal-command-palette');
+    await palette.locator('input').fill('DENI');
+    const items = palette.locator('.lm-CommandPalette-item');
+    await expect(
+      palette.locator('.lm-CommandPalette-header', { hasText: 'DENI' })
+    ).toBeVisible();
+    await expect(items.filter({ hasText: 'Seed Sweep' })).toHaveCount(1);
+    await expect(items.filter({ hasText: 'New DENI Notebook' })).toHaveCount(1);
+    await expect(items.filter({ hasText: 'Re-render Report' })).toHaveCount(1);
+    await expect(items.filter({ hasText: 'Export Results' })).toHaveCount(1);
+    await page.keyboard.press('Escape');
+
+    // Launcher section "DENI".
+    await page.menu.clickMenuItem('File>New Launcher');
+    const launcher = page.locator('.jp-Launcher-section', { hasText: 'DENI' });
+    await expect(
+      launcher.locator('.jp-LauncherCard', { hasText: 'Seed Sweep' })
+    ).toBeVisible();
+    await launcher
+      .locator('.jp-LauncherCard', { hasText: 'Seed Sweep' })
+      .click();
+    await expect(panel).toBeVisible();
+  });
+
+  test('runs a tiny sweep, cancels a second one, and keeps both after a reload', async ({
+    page,
+    tmpPath
+  }) => {
+    test.skip(
+      !(await hasDeniKernel(page)),
+      'the DENI kernelspec "deni" is not installed (src/kernel-bridge)'
+    );
+    test.setTimeout(900_000);
+
+    // A new notebook on the DENI kernel, from our command.
+    await page.evaluate(async (cwd: string) => {
+      await (window as unknown as IWindow).jupyterapp.commands.execute(
+        'deni:new-notebook',
+        { cwd }
+      );
+    }, tmpPath);
+    await expect(
+      page
+        .locator(
+          '.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]'
+        )
+        .first()
+    ).toBeVisible({
+      timeout: 120_000
+    });
+    await page
+      .locator(
+        '.jp-NotebookPanel-toolbar [data-command="deni:open-sweep-widget"]'
+      )
+      .click();
+    const panel = page.locator('.jp-deni-sweep-panel');
+    await expect(panel.locator('.jp-deni-target-kernel')).toHaveText(
+      ' (DENI kernel)'
+    );
+
+    // Tiny sweep: estimate, run, progress, then table and plot.
+    await fillTiny(page, 'ui-tiny');
+    await panel.locator('.jp-deni-estimate-button').click();
+    await expect(
+      panel.locator('.jp-deni-estimate-result, .jp-deni-estimate-text').first()
+    ).not.toHaveText('Asking the kernel\u2026', {
+      timeout: 60_000
+    });
+    await panel.screenshot({
+      path: test.info().outputPath('sweep-widget-estimate.png')
+    });
+    await panel.locator('.jp-deni-run').click();
+    const run = panel.locator('.jp-deni-run[data-sweep="ui-tiny"]');
+    await expect(run).toBeVisible();
+    const cell = page
+      .locator('.jp-NotebookPanel .jp-CodeCell')
+      .filter({ hasText: '%%deni sweep' })
+      .first();
+    await expect(cell.locator('.jp-InputArea')).toContainText('name: ui-tiny');
+    await expect(run.locator('[role="progressbar"]')).toBeVisible({
+      timeout: 300_000
+    });
+    await panel.screenshot({
+      path: test.info().outputPath('sweep-widget-progress.png')
+    });
+    await expect(run.locator('.jp-deni-status')).toHaveText('done', {
+      timeout: 600_000
+    });
+    const report = cell.locator('.jp-deni-report');
+    await expect(report.locator('.jp-deni-status')).toHaveText('Done');
+    await expect(report.locator('table.jp-deni-table').first()).toBeVisible();
+    await expect(
+      report.locator('.jp-deni-figure .main-svg').first()
+    ).toBeVisible();
+    await report.screenshot({
+      path: test.info().outputPath('sweep-report.png')
+    });
+    await run.locator('.jp-deni-reveal').click();
+    await expect(cell).toHaveClass(/jp-mod-active/);
+
+    // A second, longer sweep, cancelled while it runs.
+    await fillTiny(page, 'ui-cancel', '20', '64');
+    await panel.locator('.jp-deni-run').click();
+    const second = panel.locator('.jp-deni-run[data-sweep="ui-cancel"]');
+    await expect(second.locator('.jp-deni-status')).toHaveText('running');
+    await expect(second.locator('[role="progressbar"]')).toBeVisible({
+      timeout: 300_000
+    });
+    await second.locator('.jp-deni-cancel').click();
+    await expect(second.locator('.jp-deni-status')).toHaveText('interrupted', {
+      timeout: 300_000
+    });
+    await expect(second.locator('.jp-deni-cancel')).toHaveCount(0);
+    await expect(
+      page
+        .locator(
+          '.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]'
+        )
+        .first()
+    ).toBeVisible({
+      timeout: 120_000
+    });
+    await panel.screenshot({
+      path: test.info().outputPath('sweep-widget-cancelled.png')
+    });
+
+    // Reload: the saved notebook still shows the finished report.
+    const notebookPath = await page.evaluate(
+      () =>
+        (window as unknown as IWindow).jupyterapp.shell.currentWidget?.title
+          .label ?? ''
+    );
+    await page.evaluate(async () => {
+      await (window as unknown as IWindow).jupyterapp.commands.execute(
+        'docmanager:save'
+      );
+    });
+    await page.reload({ waitForIsReady: true });
+    const reopened = page
+      .locator('.jp-NotebookPanel .jp-CodeCell')
+      .filter({ hasText: 'name: ui-tiny' })
+      .first();
+    if ((await reopened.count()) === 0 && notebookPath.endsWith('.ipynb')) {
+      await page.notebook.openByPath(`${tmpPath}/${notebookPath}`);
+    }
+    await expect(
+      reopened.locator('.jp-deni-report table.jp-deni-table').first()
+    ).toBeVisible({ timeout: 60_000 });
+    await expect(
+      reopened.locator('.jp-deni-figure .main-svg').first()
+    ).toBeVisible();
+    await page.screenshot({
+      path: test.info().outputPath('sweep-after-reload.png')
+    });
+  });
+});
