@@ -18,6 +18,29 @@ interface IWindow {
   };
 }
 
+/** An empty notebook on the python kernel (the widget must refuse to run sweeps there). */
+const PYTHON_NOTEBOOK = JSON.stringify({
+  cells: [
+    {
+      cell_type: 'code',
+      execution_count: null,
+      id: 'c1',
+      metadata: {},
+      outputs: [],
+      source: ''
+    }
+  ],
+  metadata: {
+    kernelspec: {
+      name: 'python3',
+      display_name: 'Python 3 (ipykernel)',
+      language: 'python'
+    }
+  },
+  nbformat: 4,
+  nbformat_minor: 5
+});
+
 /** A sweep small enough for 2 CPU cores: 2 runs of 1 epoch on 16 labelled samples. */
 const TINY = {
   dataset: 'uci-sentiment',
@@ -82,9 +105,12 @@ test.describe('DENI seed-sweep widget', () => {
     page,
     tmpPath
   }) => {
-    await page.notebook.createNew(`${tmpPath}/plain.ipynb`, {
-      kernel: 'python3'
-    });
+    await page.contents.uploadContent(
+      PYTHON_NOTEBOOK,
+      'text',
+      `${tmpPath}/plain.ipynb`
+    );
+    await page.notebook.openByPath(`${tmpPath}/plain.ipynb`);
     const button = page.locator(
       '.jp-NotebookPanel-toolbar [data-command="deni:open-sweep-widget"]'
     );
@@ -117,7 +143,7 @@ test.describe('DENI seed-sweep widget', () => {
     await expect(panel.locator('.jp-deni-target-kernel')).toContainText(
       'sweeps need the DENI kernel'
     );
-    await expect(panel.locator('.jp-deni-run')).toBeDisabled();
+    await expect(panel.locator('.jp-deni-run-button')).toBeDisabled();
     await fill(page, 'dataset', 'uci-sentiment');
     await fill(page, 'model', 'minilm-l6');
     await panel.locator('.jp-deni-estimate-button').click();
@@ -207,7 +233,7 @@ test.describe('DENI seed-sweep widget', () => {
     await panel.screenshot({
       path: test.info().outputPath('sweep-widget-estimate.png')
     });
-    await panel.locator('.jp-deni-run').click();
+    await panel.locator('.jp-deni-run-button').click();
     const run = panel.locator('.jp-deni-run[data-sweep="ui-tiny"]');
     await expect(run).toBeVisible();
     const cell = page
@@ -238,7 +264,7 @@ test.describe('DENI seed-sweep widget', () => {
 
     // A second, longer sweep, cancelled while it runs.
     await fillTiny(page, 'ui-cancel', '20', '64');
-    await panel.locator('.jp-deni-run').click();
+    await panel.locator('.jp-deni-run-button').click();
     const second = panel.locator('.jp-deni-run[data-sweep="ui-cancel"]');
     await expect(second.locator('.jp-deni-status')).toHaveText('running');
     await expect(second.locator('[role="progressbar"]')).toBeVisible({
@@ -261,29 +287,40 @@ test.describe('DENI seed-sweep widget', () => {
     await panel.screenshot({
       path: test.info().outputPath('sweep-widget-cancelled.png')
     });
+    const cancelledCell = page
+      .locator('.jp-NotebookPanel .jp-CodeCell')
+      .filter({ hasText: 'name: ui-cancel' })
+      .first();
+    await cancelledCell.screenshot({
+      path: test.info().outputPath('sweep-cancelled-cell.png')
+    });
 
     // Reload: the saved notebook still shows the finished report.
-    const notebookPath = await page.evaluate(
+    const name = await page.evaluate(
       () =>
         (window as unknown as IWindow).jupyterapp.shell.currentWidget?.title
           .label ?? ''
     );
+    expect(name).toMatch(/\.ipynb$/);
     await page.evaluate(async () => {
       await (window as unknown as IWindow).jupyterapp.commands.execute(
         'docmanager:save'
       );
     });
-    await page.reload({ waitForIsReady: true });
+    await page.reload();
+    if (!(await page.notebook.isOpen(name))) {
+      await page.notebook.openByPath(`${tmpPath}/${name}`);
+    }
+    await page.notebook.activate(name);
     const reopened = page
-      .locator('.jp-NotebookPanel .jp-CodeCell')
+      .locator('.jp-NotebookPanel:visible .jp-CodeCell')
       .filter({ hasText: 'name: ui-tiny' })
       .first();
-    if ((await reopened.count()) === 0 && notebookPath.endsWith('.ipynb')) {
-      await page.notebook.openByPath(`${tmpPath}/${notebookPath}`);
-    }
     await expect(
       reopened.locator('.jp-deni-report table.jp-deni-table').first()
-    ).toBeVisible({ timeout: 60_000 });
+    ).toBeVisible({
+      timeout: 60_000
+    });
     await expect(
       reopened.locator('.jp-deni-figure .main-svg').first()
     ).toBeVisible();
