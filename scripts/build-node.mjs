@@ -21,6 +21,9 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
+  // Commands import heavy modules (tfjs, SQLite) lazily; chunks keep that laziness in dist/.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   target: 'node20',
   packages: 'external',
   sourcemap: true,

@@ -595,8 +595,29 @@ export function buildProgram(exit: { code: number }): Command {
       'List the data sets (built-in, paper sets from the Hub) with their cards.'
     )
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const { formatDataCards, listDatasets } = await import('./data');
+    .option(
+      '--fetch <names...>',
+      'download paper data sets (sst2, cola, mrpc, ag_news, trec, snips, dbpedia) into the cache, for offline use'
+    )
+    .action(async (opts: { json?: boolean; fetch?: string[] }) => {
+      const { fetchHubDataset, formatDataCards, listDatasets } =
+        await import('./data');
+      if (opts.fetch) {
+        for (const name of opts.fetch) {
+          try {
+            const dir = await fetchHubDataset(name, {
+              onProgress: (m: string) => process.stderr.write(`${m}\n`)
+            });
+            process.stdout.write(`${name}: cached in ${dir}\n`);
+          } catch (e) {
+            throw new CliError(
+              `could not fetch ${name}: ${(e as Error).message}`,
+              EXIT_CODES.runFailure
+            );
+          }
+        }
+        return;
+      }
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(listDatasets(), null, 2)}\n`

@@ -85,6 +85,20 @@ describe.skipIf(!modelCached)('%%deni sweep in the kernel', () => {
       ename: 'KeyboardInterrupt'
     });
     expect(stopped.content.evalue).toMatch(/re-execute the cell to resume/);
+    // iopub and shell are separate sockets: the last display update may arrive after the
+    // reply, so wait for the kernel's idle status of this request (sent after everything else).
+    await k.client.waitFor(
+      () =>
+        k.client
+          .iopubFor(first)
+          .some(
+            m =>
+              m.header.msg_type === 'status' &&
+              m.content.execution_state === 'idle'
+          ),
+      60_000,
+      'the idle status after the interrupted cell'
+    );
 
     const shown = displays(k.client.iopubFor(first));
     const ids = new Set(

@@ -5,6 +5,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  configureWebgpu,
+  describeAdapter,
+  type IAdapterInfoLike,
+  isSoftwareAdapter,
+  webgpuModeNote
+} from './webgpu';
+import {
   type Availability,
   type BackendName,
   type IBackendChoice,
@@ -99,6 +106,8 @@ export const defaultProbe: IBackendProbe = {
     };
   },
   async webgpu(): Promise<Availability> {
+    // Outside the try: a bad DENI_WEBGPU_DETERMINISTIC is a configuration error, not "unavailable".
+    const mode = webgpuModeNote();
     try {
       const mod = (await importOptional('webgpu')) as {
         create(options: string[]): IGpuLike;
@@ -107,7 +116,8 @@ export const defaultProbe: IBackendProbe = {
       Object.assign(globalThis, mod.globals);
       webgpuGpu ??= mod.create([]);
       const adapter = (await webgpuGpu.requestAdapter()) as {
-        info?: { description?: string };
+        info?: IAdapterInfoLike;
+        isFallbackAdapter?: boolean;
       } | null;
       if (!adapter) {
         return {
@@ -115,9 +125,15 @@ export const defaultProbe: IBackendProbe = {
           why: 'Dawn (npm webgpu) found no GPU adapter (needs a Vulkan driver it accepts, e.g. Mesa 25+)'
         };
       }
+      const name = describeAdapter(adapter.info);
       return {
         ok: true,
-        detail: `Dawn adapter ${adapter.info?.description ?? 'found'}`
+        detail: `Dawn adapter ${name}; ${mode}`,
+        ...(isSoftwareAdapter(adapter.info, adapter.isFallbackAdapter)
+          ? {
+              autoSkip: `Dawn adapter ${name} is a software (CPU) renderer, no faster than wasm`
+            }
+          : {})
       };
     } catch (e) {
       return {
@@ -165,6 +181,7 @@ async function start(name: IBackendChoice['name']): Promise<void> {
       writable: true
     });
     await import('@tensorflow/tfjs-backend-webgpu');
+    await configureWebgpu();
   }
   const ok = await tf.setBackend(name);
   if (!ok) {

@@ -11,7 +11,14 @@ export const BACKEND_PREFERENCE: readonly Exclude<BackendName, 'auto'>[] = [
 
 /** Result of probing one back-end: usable, or why not (shown to the user). */
 export type Availability =
-  { ok: true; detail: string } | { ok: false; why: string };
+  | {
+      ok: true;
+      detail: string;
+      /** Usable when asked for by name, but `auto` passes it over for this reason
+       *  (e.g. a software WebGPU adapter, no faster than wasm). */
+      autoSkip?: string;
+    }
+  | { ok: false; why: string };
 
 /** Tells whether each optional back-end can start here; injectable so selection is testable. */
 export interface IBackendProbe {
@@ -75,14 +82,14 @@ export async function chooseBackend(
   const skipped: string[] = [];
   for (const name of ['tensorflow', 'webgpu'] as const) {
     const a = await probe[name]();
-    if (a.ok) {
+    if (a.ok && !a.autoSkip) {
       const before = skipped.length ? `; skipped ${skipped.join('; ')}` : '';
       return {
         name,
         reason: `auto: ${name} is the fastest available (${a.detail})${before}`
       };
     }
-    skipped.push(`${name}: ${a.why}`);
+    skipped.push(`${name}: ${a.ok ? a.autoSkip : a.why}`);
   }
   return {
     name: 'wasm',

@@ -173,6 +173,7 @@ async function runSingle(
   const log: IScheduleEvent[] = [];
   let copies: TrainingMember[] = [];
   const losses: number[] = [];
+  const sample = (): void => ctx.meter.sample();
   const headName = model.headWeight ?? 'classifier.weight';
   let mixoutTarget: tf.Tensor | null = null;
   const mixoutP = plan.strategy === 'mixout' ? num(plan.params, 'p') : 0;
@@ -247,7 +248,7 @@ async function runSingle(
             b.batch,
             b.labels,
             linearLr(schedule, t),
-            { step: t, strategy },
+            { step: t, strategy, sample },
             extras
           )
         );
@@ -257,7 +258,7 @@ async function runSingle(
             b.batch,
             b.labels,
             ctx.learningRate,
-            { step: t, strategy },
+            { step: t, strategy, sample },
             {
               headDropout: plan.headDropout
             }

@@ -81,7 +81,7 @@ export class TrainingMember {
     batch: IEncodedBatch,
     labels: tf.Tensor1D,
     lr: number,
-    context: { step: number; strategy: string },
+    context: { step: number; strategy: string; sample?: () => void },
     extras: IStepExtras = {}
   ): Promise<number> {
     const trainable = this.model.trainable;
@@ -103,6 +103,8 @@ export class TrainingMember {
       return crossEntropy(logits, labels);
     };
     const { value, grads } = tf.variableGrads(f, vars);
+    // Gradients are alive now: the step's high-water mark for the cost meter.
+    context.sample?.();
     const loss = (await value.data())[0];
     value.dispose();
     const gradMap = new Map<string, tf.Tensor>();
