@@ -45,6 +45,11 @@ export {
   type ParsedCell
 } from './magics/grammar';
 export { MAGICS, helpText, findMagic, type IMagicDoc } from './magics/help';
+export {
+  interpolate,
+  hasInterpolation,
+  InterpolationError
+} from './magics/interpolate';
 export { ProgressDisplay, type ProgressRenderer } from './progress';
 export { ReplContext, InterruptedError, type IReplHost } from './repl/context';
 export { transformCell, CellSyntaxError } from './repl/transform';

@@ -358,6 +358,26 @@ describe('deni kernel over ZeroMQ', () => {
     expect(reply.content.evalue).toMatch(/runs/);
   });
 
+  it('interpolates ${expr} from the notebook context into magics', async () => {
+    await k.client.execute("const profile = 'interp'; const badRuns = -3;");
+    const help = await k.client.execute("%deni help ${'sw' + 'eep'}");
+    expect(help.reply.content.status).toBe('ok');
+    const shown = help.iopub.find(m => m.header.msg_type === 'display_data');
+    expect(
+      String((shown?.content.data as Record<string, unknown>)['text/plain'])
+    ).toMatch(/%%deni sweep/);
+    const { reply } = await k.client.execute(
+      '%%deni sweep\nname: s-${profile}\ndataset: uci-sentiment\nruns: ${badRuns}\n'
+    );
+    expect(reply.content.status).toBe('error');
+    expect(reply.content.evalue).toMatch(/line 4/);
+    expect(reply.content.evalue).toMatch(/runs/);
+    const missing = await k.client.execute(
+      '%%deni sweep\nname: ${notDefined}\n'
+    );
+    expect(missing.reply.content.evalue).toMatch(/notDefined.*line 2/);
+  });
+
   it('shuts down on shutdown_request', async () => {
     const { reply } = await k.client.request('control', 'shutdown_request', {
       restart: false

@@ -15,6 +15,7 @@ import {
   runSweepCell
 } from './magics/run';
 import { parseCell } from './magics/grammar';
+import { hasInterpolation, interpolate } from './magics/interpolate';
 import {
   ICompleteRequest,
   IErrorContent,
@@ -333,7 +334,10 @@ export class DeniKernel {
       signal: running.abort.signal
     };
     const { engine, repl } = await this.ready;
-    const cell = parseCell(code);
+    let cell = parseCell(code);
+    if (cell.kind !== 'code' && hasInterpolation(code)) {
+      cell = parseCell(interpolate(code, expr => repl.evaluate(expr)));
+    }
     if (cell.kind === 'line') {
       for (const magic of cell.magics) {
         await runLineMagic(magic, engine, out, this.state);

@@ -4,6 +4,30 @@
  * renderer can be checked in the real JupyterLab without running any kernel.
  */
 
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+/**
+ * Reload the page and wait until JupyterLab has started and restored its layout (galata's own
+ * `reload` waits for a launcher state that a restored notebook layout never reaches).
+ */
+export async function reloadLab(page: IJupyterLabPageFixture): Promise<void> {
+  await page.reload({ waitUntil: 'load', waitForIsReady: false });
+  await page.waitForFunction(
+    () =>
+      typeof (window as unknown as { jupyterapp?: unknown }).jupyterapp ===
+      'object'
+  );
+  await page.evaluate(async () => {
+    const app = (
+      window as unknown as {
+        jupyterapp: { started: Promise<void>; restored: Promise<void> };
+      }
+    ).jupyterapp;
+    await app.started;
+    await app.restored;
+  });
+}
+
 /** MIME type of the report bundle (src/deni/report/types.ts; UI tests do not import src/). */
 export const REPORT_MIME = 'application/vnd.deni.report.v1+json';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
-import { reportNotebook } from './plugin-fixtures';
+import { reloadLab, reportNotebook } from './plugin-fixtures';
 
 /**
  * The report renderer in the real JupyterLab, on a saved notebook whose outputs hold report
@@ -7,7 +7,10 @@ import { reportNotebook } from './plugin-fixtures';
  * progress, hostile strings, and the outputs surviving a page reload.
  */
 test.describe('DENI report renderer', () => {
-  test.use({ autoGoto: true });
+  test.use({
+    autoGoto: true,
+    permissions: ['clipboard-read', 'clipboard-write']
+  });
 
   test('renders tables, plots and progress from a saved notebook, safely', async ({
     page,
@@ -64,9 +67,19 @@ test.describe('DENI report renderer', () => {
     await expect(done.locator('.jp-deni-copy-status')).toHaveText(
       'Copied as Markdown.'
     );
+    const markdown = await page.evaluate(() => navigator.clipboard.readText());
+    expect(markdown).toContain('| Strategy | uci-sentiment | spam-assassin |');
+    expect(markdown).toContain(
+      '| ensemble | **81.95 (2.40)** | _92.10 (1.10)_ |'
+    );
     await done.locator('.jp-deni-copy-latex').click();
     await expect(done.locator('.jp-deni-copy-status')).toHaveText(
       'Copied as LaTeX.'
+    );
+    const latex = await page.evaluate(() => navigator.clipboard.readText());
+    expect(latex).toContain('\\begin{tabular}{lcc}');
+    expect(latex).toContain(
+      'deni & \\underline{81.20 (1.75)} & \\textbf{92.80 (1.30)} \\\\'
     );
 
     // Plotly figures, drawn from the lazily loaded chunk.
@@ -129,20 +142,17 @@ test.describe('DENI report renderer', () => {
     });
 
     // The outputs come back from the saved notebook after a reload.
-    await page.reload({ waitForIsReady: true });
-    await page.notebook.openByPath(path);
+    await reloadLab(page);
+    if (!(await page.notebook.isOpen('report-fixture.ipynb'))) {
+      await page.notebook.openByPath(path);
+    }
+    await page.notebook.activate('report-fixture.ipynb');
+    const reloaded = page.locator('.jp-NotebookPanel:visible .jp-Cell').nth(1);
     await expect(
-      page
-        .locator('.jp-Cell')
-        .nth(1)
-        .locator('.jp-deni-report table.jp-deni-table')
+      reloaded.locator('.jp-deni-report table.jp-deni-table')
     ).toBeVisible();
     await expect(
-      page
-        .locator('.jp-Cell')
-        .nth(1)
-        .locator('.jp-deni-figure .main-svg')
-        .first()
+      reloaded.locator('.jp-deni-figure .main-svg').first()
     ).toBeVisible();
     await page.screenshot({
       path: test.info().outputPath('report-after-reload.png')

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -188,6 +188,7 @@ describe(`webgpu back-end on a real adapter${skipNote}`, () => {
       expect(maxDiff).toBeLessThan(1e-5);
       // The step changed the weights: the comparison is not between two untrained copies.
       expect(a.losses[0]).not.toBe(a.losses[2]);
+      rmSync(tmp, { recursive: true, force: true });
     }
   );
 });

@@ -95,10 +95,22 @@ function embeddings(ctx: IContext, batch: IEncodedBatch): tf.Tensor2D {
   const types = batch.tokenTypeIds
     ? (tf.reshape(batch.tokenTypeIds, [-1]) as tf.Tensor1D)
     : (tf.zeros([b * s], 'int32') as tf.Tensor1D);
-  const word = gatherRows(
+  let word = gatherRows(
     weightOf(weights, 'embeddings.word_embeddings.weight') as tf.Tensor2D,
     ids
   );
+  const transform = ctx.options.inputEmbeddings;
+  if (transform) {
+    // The hook sees HF's inputs_embeds layout, so its statistics are per batch tensor.
+    const e = config.embeddingSize;
+    const out = transform(tf.reshape(word, [b, s, e]));
+    if (out.shape.join() !== [b, s, e].join()) {
+      throw new Error(
+        `inputEmbeddings returned shape [${out.shape.join(', ')}]; it must keep [${b}, ${s}, ${e}]`
+      );
+    }
+    word = tf.reshape(out, [b * s, e]) as tf.Tensor2D;
+  }
   const pos = gatherRows(
     weightOf(weights, 'embeddings.position_embeddings.weight') as tf.Tensor2D,
     positionIds(config, batch.inputIds)

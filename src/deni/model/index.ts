@@ -43,5 +43,6 @@ export {
   gatherRows,
   isTrainable,
   layerNorm,
+  markFrozen,
   matMulWT
 } from './ops';

@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { Rng } from '../random';
-import { batchMatMul, gatherRows, matMulWT } from './ops';
+import {
+  batchMatMul,
+  gatherRows,
+  isTrainable,
+  markFrozen,
+  matMulWT
+} from './ops';
 import { maxAbsDiff } from './test-support';
 
 function rand(rng: Rng, shape: number[]): tf.Tensor {
@@ -94,6 +100,36 @@ describe('custom gradients vs tfjs autodiff (cpu)', () => {
     expect(
       maxAbsDiff(grads['x-trainable'].dataSync(), expected.dataSync())
     ).toBeLessThan(1e-6);
+  });
+
+  it('treats a plain tensor passed to markFrozen like a frozen variable (no weight gradient)', async () => {
+    const rng = new Rng(6);
+    const x = tf.variable(rand(rng, [2, 3]), true, 'x-marked-case');
+    const plain = rand(rng, [4, 3]);
+    const marked = rand(rng, [4, 3]);
+    markFrozen([marked]);
+    expect(isTrainable(plain)).toBe(true);
+    expect(isTrainable(marked)).toBe(false);
+    // Matmuls of forward + backward: 3 with the weight gradient, 2 (forward, dx) without.
+    const matmuls = async (w: tf.Tensor): Promise<number> => {
+      const p = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(
+          () =>
+            tf.sum(matMulWT(x as tf.Tensor2D, w as tf.Tensor2D)) as tf.Scalar,
+          [x]
+        );
+        const expected = tf.matMul(tf.ones([2, 4]), w);
+        expect(
+          maxAbsDiff(grads[x.name].dataSync(), expected.dataSync())
+        ).toBeLessThan(1e-6);
+        expected.dispose();
+        tf.dispose([value, grads[x.name]]);
+      });
+      return p.kernels.filter(k => k.name === 'BatchMatMul').length;
+    };
+    expect(await matmuls(plain)).toBe(4);
+    expect(await matmuls(marked)).toBe(3);
+    x.dispose();
   });
 });
 

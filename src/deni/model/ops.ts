@@ -27,8 +27,33 @@ function withGrad(
   return g(...inputs);
 }
 
-/** True unless `t` is a tf.Variable marked non-trainable (frozen weights skip their gradient). */
+// Plain tensors declared frozen (a PEFT backbone). Weak, so marking never keeps a tensor alive.
+const frozenTensors = new WeakSet<tf.Tensor>();
+
+/**
+ * Declares plain tensors frozen, like a tf.Variable with `trainable = false`: the custom ops skip
+ * their weight gradients. PEFT marks its shared backbone so LoRA/IA3/UniPELT do not pay for
+ * backbone weight gradients. Unlike wrapping each tensor in a non-trainable tf.Variable, this
+ * neither counts the backbone's bytes twice in tf.memory() nor adds variables that need
+ * disposing. A marked tensor can no longer be a gradient target of these ops (tf.grads with it
+ * as an input fails loudly); train a copy (`tf.variable(t)`) instead.
+ */
+export function markFrozen(tensors: Iterable<tf.Tensor>): void {
+  for (const t of tensors) {
+    if (!(t instanceof tf.Variable)) {
+      frozenTensors.add(t);
+    }
+  }
+}
+
+/**
+ * False for a tf.Variable marked non-trainable and for plain tensors passed to `markFrozen`
+ * (frozen weights skip their gradient); true otherwise.
+ */
 export function isTrainable(t: tf.Tensor): boolean {
+  if (frozenTensors.has(t)) {
+    return false;
+  }
   return !(t instanceof tf.Variable) || t.trainable;
 }
 
@@ -38,7 +63,8 @@ export function isTrainable(t: tf.Tensor): boolean {
  */
 export function matMulWT(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   if (!isTrainable(w)) {
-    // A frozen w is a tf.Variable made outside the pass, so capturing it is safe.
+    // A frozen w (non-trainable variable or marked backbone tensor) is made outside the pass
+    // and outlives it, so capturing it is safe.
     return withGrad(([xi], save) => {
       save([]);
       return {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectedShapes, forward } from '../model';
+import { expectedShapes, forward, isTrainable } from '../model';
 import type { Architecture, IEncoderConfig } from '../model/types';
 import { Rng } from '../random';
 import { getTuningMethod, runModel, type IModelState } from './index';
@@ -411,8 +411,10 @@ describe('forward with the encoder (src/deni/model)', () => {
               `${method}/${arch}: zero gradient for ${byId.get(id)}`
             ).toBeGreaterThan(0);
           }
-          for (const t of state.frozen.values()) {
+          for (const [n, t] of state.frozen) {
             expect(t instanceof tf.Variable).toBe(false);
+            // Marked frozen, so the encoder's custom ops skip its weight gradient (PEFT speed).
+            expect(isTrainable(t), `${method}/${arch}: ${n}`).toBe(false);
           }
           Object.values(grads).forEach(g => g.dispose());
           value.dispose();

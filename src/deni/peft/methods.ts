@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture, IEncoderConfig, WeightMap } from '../model/types';
 import type { TuningMethodName } from '../sweep/types';
-import { initHead } from '../model';
+import { initHead, markFrozen } from '../model';
 import { checkHead } from './head';
 import { initTensor } from './init';
 import { ia3Plan } from './ia3';
@@ -151,6 +151,9 @@ export function getTuningMethod(
           frozen.set(n, t);
         }
       }
+      // Without this the encoder's custom ops would compute every backbone weight gradient
+      // (plain tensors count as trainable), making PEFT steps as slow as full fine-tuning.
+      markFrozen(frozen.values());
       const noise =
         name === 'full' ? heads(config, backbone) : [...trainable.keys()];
       return new ModelState(

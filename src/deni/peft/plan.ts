@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulWT } from '../model';
 import type { IAdapterHooks } from '../model/types';
 import type { ITensorSpec } from './init';
 import type { IHookOptions } from './types';
@@ -20,11 +21,14 @@ export interface IMethodPlan {
   hooks(get: TensorGetter, opts: IHookOptions): IAdapterHooks | undefined;
 }
 
-/** `x` [..., in] times the torch-layout weight `w` [out, in] (+ `b`): [..., out]. */
+/**
+ * `x` [..., in] times the torch-layout weight `w` [out, in] (+ `b`): [..., out]. Goes through the
+ * model's matMulWT: tfjs-wasm's transposed matmuls (and their gradients) are several times slower.
+ */
 export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const inDim = x.shape[x.rank - 1];
   const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inDim]);
-  let y = tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D, false, true);
+  let y: tf.Tensor = matMulWT(flat as tf.Tensor2D, w as tf.Tensor2D);
   if (b) {
     y = tf.add(y, b);
   }

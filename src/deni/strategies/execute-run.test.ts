@@ -197,6 +197,80 @@ describe.skipIf(!existsSync(path.join(tinyBert, 'config.json')))(
       expect(checked).toBe(3);
     });
 
+    it('input noise on tiny BERT logs its plan and changes training only from its first noise step', async () => {
+      await initBackend('wasm');
+      const loaded = await loadModel(tinyBert);
+      // T = 8; noise at steps 4 and 6 (window from 50 % of T, every 2 steps).
+      const params = { every: 2, start: 0.5 };
+      for (const tuning of ['full', 'lora'] as const) {
+        const s = spec({ tuning });
+        const data = await prepareRunData(
+          s,
+          getStrategy('default').dataNeeds(),
+          loaded.tokenizer
+        );
+        const method = getTuningMethod(tuning);
+        const run = (name: 'default' | 'input-noise') =>
+          getStrategy(name).run({
+            params: name === 'default' ? {} : params,
+            train: data.train,
+            test: data.test,
+            samples: 32,
+            epochs: 2,
+            batchSize: 8,
+            learningRate: 1e-3,
+            seeds: s.seeds,
+            meter: new CostMeter(),
+            createModel: r =>
+              stateModel(method.prepare(loaded.config, loaded.weights, 2, r))
+          });
+        const base = await run('default');
+        const noisy = await run('input-noise');
+        expect(noisy.events).toEqual(noisy.plan.events);
+        const noiseSteps = noisy.events
+          .filter(e => e.kind === 'input-noise')
+          .map(e => e.step);
+        expect(noiseSteps).toEqual([4, 6]);
+        // Losses of steps 1-3 come from identical models and batches; step 4's pass is noisy.
+        expect(noisy.losses.slice(0, 3)).toEqual(base.losses.slice(0, 3));
+        expect(noisy.losses[3]).not.toBe(base.losses[3]);
+        expect(noisy.losses.every(Number.isFinite)).toBe(true);
+      }
+      const r = await executeRun(
+        spec({ strategy: { name: 'input-noise', params } })
+      );
+      expect(r.events).toEqual(
+        getStrategy('input-noise').plan({
+          samples: 32,
+          epochs: 2,
+          batchSize: 8,
+          params
+        }).events
+      );
+    });
+
+    it.each(['lora', 'ia3', 'unipelt'] as const)(
+      'runs DENI end to end with %s on tiny BERT',
+      async tuning => {
+        const params = { K: 3, cycle: 1, gap: 1, deStart: 0.75 };
+        const r = await executeRun(
+          spec({ tuning, strategy: { name: 'deni', params } })
+        );
+        const plan = getStrategy('deni').plan({
+          samples: 32,
+          epochs: 2,
+          batchSize: 8,
+          testSamples: 40,
+          params
+        });
+        expect(r.events).toEqual(plan.events);
+        expect(r.cost.modelSteps).toBe(plan.cost.modelSteps);
+        expect(r.cost.testForwardPasses).toBe(plan.cost.testForwardPasses);
+        expect(r.predictions).toHaveLength(40);
+        expect(r.macroF1).toBeGreaterThanOrEqual(0);
+      }
+    );
+
     it('rejects bad strategy parameters before loading anything', async () => {
       await expect(
         executeRun(spec({ strategy: { name: 'deni', params: { K: 0 } } }))

@@ -26,7 +26,9 @@ export function stateModel(state: IModelState): ITrainableModel {
       }
       const hooks = state.hooks({
         training: options.training,
-        dropout: options.dropout
+        dropout: options.dropout,
+        // UniPELT's gates average each sample's tokens, so they need the batch size.
+        batchSize: batch.inputIds.shape[0]
       });
       return forward(state.config, weights, batch, { ...options, hooks })
         .logits;

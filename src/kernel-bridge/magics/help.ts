@@ -37,7 +37,19 @@ export const MAGICS: readonly IMagicDoc[] = [
       'One progress display updates in place (runs done, current run, ETA). Runs already in',
       'the result store are reused, so re-executing the cell after an interrupt resumes where',
       'it stopped. Interrupt (the stop button) lets runs in flight finish saving or cancels',
-      'them cleanly; nothing half-written is kept.'
+      'them cleanly; nothing half-written is kept.',
+      '',
+      'Parameters: `${expression}` anywhere in a magic cell (body or %deni line) is replaced',
+      'by the value of the expression in the notebook context before parsing: strings as',
+      'they are, numbers/booleans as text, objects/arrays as one-line JSON (a YAML flow',
+      'mapping/sequence). `$${` is a literal `${`. With a papermill-style parameters cell',
+      "`const profile = 'quick'` and a cell defining `const P = profiles[profile]`:",
+      '',
+      '  %%deni sweep',
+      '  name: strategies-${profile}',
+      '  dataset: ${P.dataset}',
+      '  runs: ${P.runs}',
+      '  budget: ${P.budget}'
     ].join('\n')
   },
   {

@@ -162,6 +162,26 @@ export class ReplContext {
   }
 
   /**
+   * Evaluates an expression of a `${...}` in a magic cell (magics/interpolate.ts). Unlike
+   * {@link peek} it has no time limit (the user asked for it), but it must be synchronous.
+   */
+  evaluate(expression: string): unknown {
+    const value: unknown = vm.runInContext(`(${expression}\n)`, this.sandbox, {
+      filename: 'interpolation'
+    });
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as { then?: unknown }).then === 'function'
+    ) {
+      throw new Error(
+        'it is a Promise; await it in a code cell and interpolate the stored result'
+      );
+    }
+    return value;
+  }
+
+  /**
    * Runs one cell and resolves to its value (undefined when it ends in a statement). Throws the
    * cell's own error, a SyntaxError with the cell's line, or {@link InterruptedError}.
    */
