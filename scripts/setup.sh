@@ -43,6 +43,22 @@ else
   say "Debian packages present: ${APT_PKGS[*]}"
 fi
 
+# Mesa 25's software Vulkan driver (lavapipe) from bookworm-backports, so the WebGPU back-end (Dawn)
+# is tested on this CPU machine; Dawn rejects Debian 12's own Mesa 22. Skipped off Debian 12.
+if grep -q 'VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null &&
+  ! dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -q bpo; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  say "installing Mesa Vulkan drivers from bookworm-backports (WebGPU tests on lavapipe)"
+  if [ ! -f /etc/apt/sources.list.d/bookworm-backports.sources ]; then
+    printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+      $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+    mesa-vulkan-drivers libvulkan1 >/dev/null ||
+    say "warning: backports Mesa not installed; the WebGPU tests will skip"
+fi
+
 # --- npm packages ------------------------------------------------------------------------------
 if [ -d node_modules ] && fresh npm package.json package-lock.json; then
   say "npm packages up to date"

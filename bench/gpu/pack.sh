@@ -9,7 +9,8 @@
 #     node_modules/webgpu/      the npm `webgpu` package's JS + dist/linux-x64/dawn.node only
 #     lib/libvulkan.so.1        Vulkan loader, used only when the target has none
 #     torch_step.py             the PyTorch side
-# and fails if the archive exceeds 64 MiB. bench/gpu-check.sh unpacks and runs it.
+# and fails if the archive exceeds 64 MiB; the unpacked folder is removed afterwards.
+# bench/gpu-check.sh unpacks and runs it.
 # Usage: bash bench/gpu/pack.sh   (NODE=/path/to/node to ship another binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -65,3 +66,6 @@ unpacked=$(du -sb "$STAGE" | cut -f1)
 say "$(printf 'bundle %s: %.1f MiB (unpacked %.1f MiB; limit 64 MiB)' "$OUT/deni-gpu-check.tar.xz" \
   "$(awk "BEGIN{print $size/1048576}")" "$(awk "BEGIN{print $unpacked/1048576}")")"
 [ "$size" -le "$LIMIT" ] || die "bundle is $size bytes, over the 64 MiB limit"
+# Only the archive stays, so bench/gpu/build/ as a whole fits the 64 MiB (set KEEP_STAGE=1 to keep
+# the unpacked folder for debugging).
+[ "${KEEP_STAGE:-0}" = 1 ] || rm -rf "$STAGE"

@@ -361,11 +361,8 @@ test.describe('DENI seed-sweep widget', () => {
             .label ?? ''
       );
       expect(name).toMatch(/\.ipynb$/);
-      await page.evaluate(async () => {
-        await (window as unknown as IWindow).jupyterapp.commands.execute(
-          'docmanager:save'
-        );
-      });
+      // galata saves the context directly (docmanager:save would ask to rename Untitled.ipynb)
+      expect(await page.notebook.save()).toBe(true);
       await reloadLab(page);
       if (!(await page.notebook.isOpen(name))) {
         await page.notebook.openByPath(`${tmpPath}/${name}`);

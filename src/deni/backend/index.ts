@@ -16,3 +16,14 @@ export {
   type IBackendChoice,
   type IBackendProbe
 } from './select';
+export {
+  DETERMINISM_ENV,
+  PACKED_MATMUL_PROGRAM,
+  configureWebgpu,
+  describeAdapter,
+  isSoftwareAdapter,
+  setWebgpuDeterministic,
+  webgpuDeterministic,
+  webgpuModeNote,
+  type IAdapterInfoLike
+} from './webgpu';

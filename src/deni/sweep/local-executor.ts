@@ -52,9 +52,14 @@ export function workerCommand(
 ): { script: string; execArgv: string[] } {
   const here = thisFile();
   const dev = here.endsWith('.ts');
+  // The bundle is code-split: this code may sit in dist/chunks/, the worker entry in dist/.
+  const dir = path.dirname(here);
+  const bundleDir = path.basename(dir) === 'chunks' ? path.dirname(dir) : dir;
   const file =
     script ??
-    path.join(path.dirname(here), dev ? 'worker-main.ts' : 'worker.mjs');
+    (dev
+      ? path.join(dir, 'worker-main.ts')
+      : path.join(bundleDir, 'worker.mjs'));
   if (!existsSync(file)) {
     throw new Error(
       `worker script ${file} not found; build it with \`npm run build:node\` (dist/worker.mjs)`

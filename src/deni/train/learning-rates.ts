@@ -1,30 +1,22 @@
 import type { Architecture } from '../model/types';
+import { paperLearningRate } from '../peft/settings';
 import type { TuningMethodName } from '../sweep/types';
 
+const TUNING_METHODS: readonly string[] = ['full', 'lora', 'ia3', 'unipelt'];
+
 /**
- * PAPER.md learning rates: full FT 1e-5; LoRA 1e-4 (RoBERTa 1e-5); IA3 7.5e-3;
- * UniPELT 1e-4 (RoBERTa 2.5e-4, ALBERT 6e-5).
+ * PAPER.md learning rates (full FT 1e-5; LoRA 1e-4, RoBERTa 1e-5; IA3 7.5e-3; UniPELT 1e-4,
+ * RoBERTa 2.5e-4, ALBERT 6e-5). The table lives with the tuning methods (src/deni/peft); this
+ * checks the name for callers that get it from untyped input.
  */
 export function defaultLearningRate(
   tuning: TuningMethodName,
   architecture: Architecture
 ): number {
-  switch (tuning) {
-    case 'full':
-      return 1e-5;
-    case 'lora':
-      return architecture === 'roberta' ? 1e-5 : 1e-4;
-    case 'ia3':
-      return 7.5e-3;
-    case 'unipelt':
-      return architecture === 'roberta'
-        ? 2.5e-4
-        : architecture === 'albert'
-          ? 6e-5
-          : 1e-4;
-    default:
-      throw new RangeError(
-        `unknown tuning method '${String(tuning)}' (valid: full, lora, ia3, unipelt)`
-      );
+  if (!TUNING_METHODS.includes(tuning)) {
+    throw new RangeError(
+      `unknown tuning method '${String(tuning)}' (valid: full, lora, ia3, unipelt)`
+    );
   }
+  return paperLearningRate(tuning, architecture);
 }
