@@ -177,6 +177,17 @@ export function complete(
       cursorEnd: cursor
     };
   }
+  const tuning = /^\s*%deni\s+plan\s.*--tuning[\s=](\w*)$/.exec(text);
+  if (tuning) {
+    // The tuning methods are the spec's `tuning` values (the schema's enum).
+    return {
+      matches: (sources.engine.specValues().tuning ?? []).filter(v =>
+        v.startsWith(tuning[1])
+      ),
+      cursorStart: cursor - tuning[1].length,
+      cursorEnd: cursor
+    };
+  }
   const option = /^\s*%deni\s+(\w+)\s.*?--([\w-]*)$/.exec(text);
   if (option) {
     const doc = findMagic(option[1]);

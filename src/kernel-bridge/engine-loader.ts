@@ -55,6 +55,7 @@ export function unavailableEngine(cause: unknown): IDeniEngine {
     runSweep: async () => fail(),
     report: async () => fail(),
     plan: fail,
+    planJson: fail,
     datasets: async () => fail(),
     models: async () => fail(),
     strategies: fail,

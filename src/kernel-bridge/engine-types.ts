@@ -10,6 +10,10 @@ export interface ISweepOutcome {
   status: 'done' | 'interrupted';
   /** Final progress (done/total/cached/failed). */
   progress: ISweepProgress;
+  /** Runs trained (and stored) by this execution; 0 with failures means every attempt failed. */
+  executed: number;
+  /** Readable errors of the runs that failed in this execution (`run N: message`). */
+  errors: string[];
 }
 
 /** Options of {@link IDeniEngine.runSweep}. */
@@ -43,6 +47,19 @@ export interface IPlanRequest {
   epochs: number;
   batchSize: number;
   params: Record<string, number | string | boolean>;
+  /** Tuning method the plan is for (`--tuning`); model-steps do not depend on it. */
+  tuning?: string;
+}
+
+/** One strategy's plan as `%deni plan --json` returns it (the engine's IPlan plus names). */
+export interface IPlanJson {
+  strategy: string;
+  description: string;
+  tuning?: string;
+  /** The engine's plan: settings, `events` (schedule) and `cost` (model-steps). */
+  plan: Record<string, unknown>;
+  events: unknown[];
+  cost: Record<string, unknown>;
 }
 
 /** The engine as the kernel sees it. */
@@ -62,6 +79,8 @@ export interface IDeniEngine {
   ): Promise<MimeBundle>;
   /** Text of `%deni plan`. */
   plan(request: IPlanRequest): string;
+  /** `%deni plan --json`: one entry per strategy, in request order. */
+  planJson(request: IPlanRequest): IPlanJson[];
   /** Text of `%deni datasets`. */
   datasets(): Promise<string>;
   /** Text of `%deni models`. */

@@ -11,6 +11,7 @@ import type {
 } from '../deni/sweep/types';
 import {
   IDeniEngine,
+  IPlanJson,
   IPlanRequest,
   IRunSweepOptions,
   ISweepOutcome,
@@ -40,6 +41,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     ResultStore,
     SWEEP_SPEC_SCHEMA,
     SweepSpecError,
+    TUNING_METHODS,
     buildReport,
     exportResults,
     formatDataCards,
@@ -148,6 +150,33 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     };
   }
 
+  /** Validates `--tuning` of `%deni plan`, naming the valid methods. */
+  function checkTuning(tuning: string | undefined): string | undefined {
+    if (
+      tuning !== undefined &&
+      !(TUNING_METHODS as readonly string[]).includes(tuning)
+    ) {
+      throw new RangeError(
+        `--tuning is ${JSON.stringify(tuning)}; valid tuning methods: ${TUNING_METHODS.join(', ')}`
+      );
+    }
+    return tuning;
+  }
+
+  /** Each requested strategy with its plan on the request's budget. */
+  function planned(request: IPlanRequest) {
+    return request.strategies.map(name => {
+      const strategy = getStrategy(name);
+      const plan = strategy.plan({
+        samples: request.samples,
+        epochs: request.epochs,
+        batchSize: request.batchSize,
+        params: request.params
+      });
+      return { strategy, plan };
+    });
+  }
+
   let api: object | undefined;
   return {
     parseSweep(text: string, source: string): ISweepSpec {
@@ -196,7 +225,12 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         current: undefined,
         etaSeconds: undefined
       };
-      return { status: outcome.cancelled ? 'interrupted' : 'done', progress };
+      return {
+        status: outcome.cancelled ? 'interrupted' : 'done',
+        progress,
+        executed: outcome.executed,
+        errors: outcome.failed.map(f => `run ${f.run}: ${f.error}`)
+      };
     },
 
     async report(sweep, options = {}): Promise<MimeBundle> {
@@ -214,18 +248,31 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     },
 
     plan(request: IPlanRequest): string {
-      return request.strategies
-        .map(name => {
-          const strategy = getStrategy(name);
-          const plan = strategy.plan({
-            samples: request.samples,
-            epochs: request.epochs,
-            batchSize: request.batchSize,
-            params: request.params
-          });
-          return formatPlan(plan, strategy.description);
-        })
+      const tuning = checkTuning(request.tuning);
+      const text = planned(request)
+        .map(({ plan, strategy }) => formatPlan(plan, strategy.description))
         .join('\n\n');
+      return tuning === undefined
+        ? text
+        : `tuning: ${tuning} (model-steps and the schedule do not depend on the tuning method)\n\n${text}`;
+    },
+
+    planJson(request: IPlanRequest): IPlanJson[] {
+      const tuning = checkTuning(request.tuning);
+      return planned(request).map(({ plan, strategy }) => {
+        const json = JSON.parse(JSON.stringify(plan)) as Record<
+          string,
+          unknown
+        >;
+        return {
+          strategy: strategy.name,
+          description: strategy.description,
+          ...(tuning !== undefined ? { tuning } : {}),
+          plan: json,
+          events: json.events as unknown[],
+          cost: json.cost as Record<string, unknown>
+        };
+      });
     },
 
     async datasets(): Promise<string> {

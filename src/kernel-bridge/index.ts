@@ -21,6 +21,7 @@ export {
 } from './engine-loader';
 export type {
   IDeniEngine,
+  IPlanJson,
   IPlanRequest,
   IRunSweepOptions,
   ISpecProblem,

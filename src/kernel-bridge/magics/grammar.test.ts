@@ -84,8 +84,16 @@ describe('magic grammar', () => {
       samples: 1000,
       epochs: 2,
       batchSize: 8,
-      params: { K: 5, s2: 0.1 }
+      params: { K: 5, s2: 0.1 },
+      json: false
     });
+    // --tuning and --json are plan options, not strategy hyper-parameters.
+    expect(
+      planRequest(['deni', '--json', '--tuning', 'unipelt', '--K', '3'])
+    ).toMatchObject({ tuning: 'unipelt', json: true, params: { K: 3 } });
+    expect(() => planRequest(['deni', '--tuning'])).toThrow(
+      /--tuning needs a tuning method/
+    );
     expect(() => planRequest(['deni', '--epochs', 'two'])).toThrow(
       /--epochs is "two"; expected a positive integer/
     );

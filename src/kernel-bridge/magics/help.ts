@@ -56,16 +56,19 @@ export const MAGICS: readonly IMagicDoc[] = [
     command: 'plan',
     kind: 'line',
     usage:
-      '%deni plan <strategy>[,<strategy>...] [--samples N] [--epochs N] [--batch N] [--K N] [--s2 X] ...',
+      '%deni plan <strategy>[,<strategy>...] [--samples N] [--epochs N] [--batch N] [--tuning full|lora|ia3|unipelt] [--json] [--K N] [--s2 X] ...',
     summary:
       'Print the schedule and cost (model-steps) of strategies without training.',
     details: [
       'Shows what each strategy does at which optimiser step (copies, noise, averaging,',
       'ensemble start) and the model-steps it costs, computed from the budget alone.',
-      'Defaults are the paper budget (1000 samples, 10 epochs, batch 8). Any other',
-      '`--name value` option overrides a strategy hyper-parameter (e.g. --K 5).'
+      'Defaults are the paper budget (1000 samples, 10 epochs, batch 8). --tuning names the',
+      'tuning method the plan is for (full, lora, ia3, unipelt; model-steps and the schedule',
+      'do not depend on it). --json adds an application/json output: {"plans": [{strategy,',
+      'description, tuning, plan, events, cost}]}, one entry per strategy, besides the text.',
+      'Any other `--name value` option overrides a strategy hyper-parameter (e.g. --K 5).'
     ].join('\n'),
-    options: ['samples', 'epochs', 'batch']
+    options: ['samples', 'epochs', 'batch', 'tuning', 'json']
   },
   {
     command: 'report',

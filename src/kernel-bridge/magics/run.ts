@@ -1,8 +1,14 @@
 /** Executes parsed magics against the engine; outputs go through the cell's output sink. */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { IDeniEngine, IPlanRequest, SweepBodyError } from '../engine-types';
-import { MimeBundle } from '../protocol/messages';
+import type { ISweepProgress } from '../../deni/sweep/types';
+import {
+  IDeniEngine,
+  IPlanRequest,
+  ISweepOutcome,
+  SweepBodyError
+} from '../engine-types';
+import { JsonValue, MimeBundle } from '../protocol/messages';
 import { ProgressDisplay } from '../progress';
 import { escapeHtml } from '../repl/format';
 import { ILineMagic, parseOptions } from './grammar';
@@ -33,6 +39,14 @@ export class SweepInterruptedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'KeyboardInterrupt';
+  }
+}
+
+/** Raised when every run a sweep attempted failed; the message lists the run errors. */
+export class SweepFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepFailedError';
   }
 }
 
@@ -94,9 +108,12 @@ function needSweepName(command: string, positional: string[]): string {
   return positional[0];
 }
 
-/** Parses `%deni plan` arguments into a plan request. */
-export function planRequest(args: string[]): IPlanRequest {
-  const { positional, options } = parseOptions(args);
+/** Options of `%deni plan` itself; every other `--name value` is a strategy hyper-parameter. */
+const PLAN_OPTIONS = ['samples', 'epochs', 'batch', 'tuning', 'json'];
+
+/** Parses `%deni plan` arguments into a plan request (and whether `--json` was given). */
+export function planRequest(args: string[]): IPlanRequest & { json: boolean } {
+  const { positional, options } = parseOptions(args, ['json']);
   if (positional.length === 0) {
     throw new MagicUsageError(
       '%deni plan needs strategy names, e.g. `%deni plan deni,ensemble` (list: %deni strategies)'
@@ -104,16 +121,48 @@ export function planRequest(args: string[]): IPlanRequest {
   }
   const params: Record<string, number | string | boolean> = {};
   for (const [key, raw] of Object.entries(options)) {
-    if (!['samples', 'epochs', 'batch'].includes(key)) {
+    if (!PLAN_OPTIONS.includes(key)) {
       params[key] = paramValue(raw);
     }
+  }
+  const tuning = options.tuning;
+  if (tuning === true) {
+    throw new MagicUsageError(
+      '--tuning needs a tuning method: full, lora, ia3 or unipelt'
+    );
+  }
+  const json = options.json;
+  if (json !== undefined && json !== true && json !== 'true') {
+    throw new MagicUsageError(
+      `--json is a flag and takes no value (got ${JSON.stringify(json)})`
+    );
   }
   return {
     strategies: positional.flatMap(p => p.split(',')).filter(s => s !== ''),
     samples: intOption(options, 'samples', 1000),
     epochs: intOption(options, 'epochs', 10),
     batchSize: intOption(options, 'batch', 8),
-    params
+    params,
+    ...(tuning !== undefined ? { tuning } : {}),
+    json: json !== undefined
+  };
+}
+
+/** The `%deni plan` output: text, or with `--json` the plans as application/json too. */
+function planBundle(engine: IDeniEngine, args: string[]): MimeBundle {
+  const { json, ...request } = planRequest(args);
+  if (!json) {
+    return textBundle(engine.plan(request));
+  }
+  const plans = engine.planJson(request);
+  return {
+    'application/json': JSON.parse(
+      JSON.stringify({
+        plans,
+        ...(request.tuning ? { tuning: request.tuning } : {})
+      })
+    ) as JsonValue,
+    'text/plain': engine.plan(request)
   };
 }
 
@@ -130,7 +179,7 @@ export async function runLineMagic(
       out.display(textBundle(helpText(positional[0])));
       return;
     case 'plan':
-      out.display(textBundle(engine.plan(planRequest(magic.args))));
+      out.display(planBundle(engine, magic.args));
       return;
     case 'report':
       out.display(
@@ -241,18 +290,41 @@ export async function runSweepCell(
     true
   );
   state.running = { sweep: spec.name, done: 0, total: 0 };
+  let last: ISweepProgress = {
+    sweep: spec.name,
+    done: 0,
+    total: spec.runs,
+    cached: 0,
+    failed: 0
+  };
+  let outcome: ISweepOutcome;
   try {
-    const outcome = await engine.runSweep(spec, {
-      signal: out.signal,
-      onProgress: progress => {
-        state.running = {
-          sweep: spec.name,
-          done: progress.done,
-          total: progress.total
-        };
-        display.update(progress);
-      }
-    });
+    try {
+      outcome = await engine.runSweep(spec, {
+        signal: out.signal,
+        onProgress: progress => {
+          last = progress;
+          state.running = {
+            sweep: spec.name,
+            done: progress.done,
+            total: progress.total
+          };
+          display.update(progress);
+        }
+      });
+    } catch (err) {
+      // A sweep that throws (bad model id, missing worker script, store error) must not stay
+      // "running" in the saved notebook: the display turns into an error bundle.
+      const message = err instanceof Error ? err.message : String(err);
+      display.finish(
+        engine.progress(
+          { ...last, current: undefined, etaSeconds: undefined },
+          'error',
+          `sweep ${spec.name} failed: ${message}`
+        )
+      );
+      throw err;
+    }
     if (outcome.status === 'interrupted') {
       display.finish(
         await engine.report(spec, {
@@ -264,10 +336,41 @@ export async function runSweepCell(
         `sweep ${spec.name} interrupted after ${outcome.progress.done}/${outcome.progress.total} runs; re-execute the cell to resume`
       );
     }
+    if (outcome.errors.length > 0 && outcome.executed === 0) {
+      const error = sweepFailureMessage(spec.name, outcome);
+      display.finish(engine.progress(outcome.progress, 'error', error));
+      throw new SweepFailedError(error);
+    }
     display.finish(
       await engine.report(spec, { status: 'done', progress: outcome.progress })
     );
   } finally {
     state.running = undefined;
   }
+}
+
+/** Message of a sweep whose every run of this execution failed: the distinct run errors. */
+function sweepFailureMessage(sweep: string, outcome: ISweepOutcome): string {
+  const distinct = new Map<string, string[]>();
+  for (const line of outcome.errors) {
+    const match = /^run (\d+): ([\s\S]*)$/.exec(line);
+    const [run, text] = match ? [match[1], match[2]] : ['?', line];
+    // Failures read `<dataset> / <model> / <tuning> / <strategy> #<run>: message`; drop the
+    // label so that one cause shared by every run is shown once.
+    const labelled = new RegExp(`^[^\\n]*? #${run}: `).exec(text);
+    const message = labelled ? text.slice(labelled[0].length) : text;
+    distinct.set(message, [...(distinct.get(message) ?? []), run]);
+  }
+  const shown = [...distinct.entries()].slice(0, 3).map(([message, runs]) => {
+    const which =
+      runs.length === 1 ? `run ${runs[0]}` : `runs ${runs.join(', ')}`;
+    return `  ${which}: ${message}`;
+  });
+  const more =
+    distinct.size > 3 ? [`  ... and ${distinct.size - 3} other errors`] : [];
+  return [
+    `sweep ${sweep}: all ${outcome.errors.length} runs attempted failed (they are retried when the cell runs again):`,
+    ...shown,
+    ...more
+  ].join('\n');
 }

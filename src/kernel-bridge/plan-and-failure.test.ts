@@ -1,0 +1,164 @@
+/**
+ * `%deni plan --json` / `--tuning` and a failing `%%deni sweep` in the running kernel: the plan
+ * reply carries the schedule and cost as application/json, and a sweep that fails ends its
+ * progress display as an `error` report bundle (never left "running") with an error reply.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_MIME, type IReportBundle } from '../deni/report/types';
+import { IMessage } from './protocol/messages';
+import {
+  IRunningKernel,
+  buildKernel,
+  removeBuild,
+  startKernelProcess
+} from './testing/kernel-client';
+
+let script: string;
+let k: IRunningKernel;
+
+beforeAll(async () => {
+  script = await buildKernel();
+  k = await startKernelProcess(script);
+});
+
+afterAll(async () => {
+  k?.client.close();
+  k?.child.kill('SIGTERM');
+  await k?.exited;
+  removeBuild(script);
+});
+
+function displays(iopub: IMessage[]): IMessage[] {
+  return iopub.filter(m =>
+    ['display_data', 'update_display_data'].includes(m.header.msg_type)
+  );
+}
+
+function dataOf(m: IMessage | undefined): Record<string, unknown> {
+  return (m?.content.data ?? {}) as Record<string, unknown>;
+}
+
+interface IPlanEntry {
+  strategy: string;
+  tuning?: string;
+  events: { step: number; kind: string }[];
+  cost: { modelSteps: number };
+}
+
+describe('%deni plan options', () => {
+  it('replies with the plans as application/json with --json and accepts --tuning', async () => {
+    const { reply, iopub } = await k.client.execute(
+      '%deni plan default,ensemble --samples 64 --epochs 2 --batch 8 --tuning lora --json'
+    );
+    expect(reply.content.status).toBe('ok');
+    const data = dataOf(displays(iopub)[0]);
+    const json = data['application/json'] as {
+      plans: IPlanEntry[];
+      tuning: string;
+    };
+    expect(json.tuning).toBe('lora');
+    expect(json.plans.map(p => p.strategy)).toEqual(['default', 'ensemble']);
+    // 64 samples / batch 8 x 2 epochs = 16 steps; the ensemble trains 10 such members.
+    expect(json.plans[0].cost.modelSteps).toBe(16);
+    expect(json.plans[1].cost.modelSteps).toBe(160);
+    expect(json.plans[0].tuning).toBe('lora');
+    expect(json.plans[1].events.length).toBeGreaterThan(0);
+    expect(data['text/plain']).toMatch(/^tuning: lora/);
+    expect(data['text/plain']).toMatch(/strategy ensemble/);
+  });
+
+  it('keeps text-only output without --json and rejects an unknown tuning method', async () => {
+    const text = await k.client.execute('%deni plan default --tuning ia3');
+    expect(text.reply.content.status).toBe('ok');
+    const data = dataOf(displays(text.iopub)[0]);
+    expect(data['application/json']).toBeUndefined();
+    expect(data['text/plain']).toMatch(/tuning: ia3/);
+
+    const bad = await k.client.execute('%deni plan default --tuning adapters');
+    expect(bad.reply.content.status).toBe('error');
+    expect(bad.reply.content.evalue).toMatch(
+      /--tuning is "adapters"; valid tuning methods: full, lora, ia3, unipelt/
+    );
+  });
+
+  it('documents and completes --tuning and --json', async () => {
+    const help = await k.client.execute('%deni help plan');
+    const text = String(dataOf(displays(help.iopub)[0])['text/plain']);
+    expect(text).toMatch(/--tuning full\|lora\|ia3\|unipelt/);
+    expect(text).toMatch(/--json/);
+    const complete = async (code: string) =>
+      (
+        await k.client.request('shell', 'complete_request', {
+          code,
+          cursor_pos: code.length
+        })
+      ).reply.content.matches as string[];
+    expect(await complete('%deni plan deni --tu')).toEqual(['--tuning']);
+    expect(await complete('%deni plan deni --js')).toEqual(['--json']);
+    expect(await complete('%deni plan deni --tuning u')).toEqual(['unipelt']);
+  });
+});
+
+describe('a failing %%deni sweep', () => {
+  it('turns the progress display into an error bundle and replies with an error', async () => {
+    const store = join(k.dir, 'failing.sqlite');
+    const sweep = [
+      '%%deni sweep',
+      'name: failing',
+      'dataset: uci-sentiment',
+      'model: no-such-model-for-this-test',
+      'tuning: lora',
+      'strategies: [default]',
+      'runs: 2',
+      'budget: { samples: 16, epochs: 1, batchSize: 8, maxLength: 16, testSamples: 32 }',
+      'executor: { kind: local, workers: 1 }',
+      `store: ${store}`
+    ].join('\n');
+    const { reply, iopub } = await k.client.execute(sweep, {}, 240_000);
+    expect(reply.content.status).toBe('error');
+    expect(String(reply.content.evalue)).toMatch(/no-such-model-for-this-test/);
+
+    const shown = displays(iopub);
+    const ids = new Set(
+      shown.map(m => (m.content.transient as { display_id: string }).display_id)
+    );
+    expect(ids.size).toBe(1);
+    expect(shown[0].header.msg_type).toBe('display_data');
+    expect(shown.length).toBeGreaterThan(1);
+    expect(
+      shown.slice(1).every(m => m.header.msg_type === 'update_display_data')
+    ).toBe(true);
+    const last = dataOf(shown[shown.length - 1])[REPORT_MIME] as IReportBundle;
+    expect(last.status).toBe('error');
+    expect(last.sweep).toBe('failing');
+    expect(last.error).toMatch(/no-such-model-for-this-test/);
+    // One cause shared by both runs is shown once, naming both runs.
+    expect(last.error).toMatch(/all 2 runs attempted failed/);
+    expect(last.error).toMatch(/runs 0, 1: Unknown model/);
+    expect(reply.content.evalue).toBe(last.error);
+  });
+
+  it('turns the display into an error bundle when the sweep itself throws', async () => {
+    const sweep = [
+      '%%deni sweep',
+      'name: unstorable',
+      'dataset: uci-sentiment',
+      'model: minilm-l6',
+      'tuning: lora',
+      'strategies: [default]',
+      'runs: 1',
+      'budget: { samples: 16, epochs: 1, batchSize: 8, maxLength: 16 }',
+      // A store under a regular file cannot be created: runSweep throws before any run.
+      `store: ${join(k.dir, 'kernel-connection.json', 'x.sqlite')}`
+    ].join('\n');
+    const { reply, iopub } = await k.client.execute(sweep, {}, 120_000);
+    expect(reply.content.status).toBe('error');
+    const shown = displays(iopub);
+    expect(shown.length).toBeGreaterThan(1);
+    const last = dataOf(shown[shown.length - 1])[REPORT_MIME] as IReportBundle;
+    expect(last.status).toBe('error');
+    expect(last.error).toMatch(/^sweep unstorable failed: /);
+    expect(last.error).toContain(String(reply.content.evalue));
+  });
+});
