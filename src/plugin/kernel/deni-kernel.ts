@@ -146,6 +146,7 @@ export function planCommand(spec: Record<string, unknown>): string {
       parts.push(`--${flag}`, String(budget[key]));
     }
   }
+  parts.push('--json');
   return parts.join(' ');
 }
 

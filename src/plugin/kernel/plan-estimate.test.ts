@@ -20,7 +20,7 @@ const spec = {
 describe('magic lines', () => {
   it('asks %deni plan for the spec strategies and budget, as JSON', () => {
     expect(planCommand(spec)).toBe(
-      '%deni plan default,deni --samples 64 --epochs 2 --batch 8'
+      '%deni plan default,deni --samples 64 --epochs 2 --batch 8 --json'
     );
     expect(() => planCommand({ ...spec, strategies: [] })).toThrow(
       'at least one strategy'
