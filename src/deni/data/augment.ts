@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Rng } from '../random';
 import { DataError, locate } from './errors';
-import { firstInvalidUtf8 } from './files';
+import { firstInvalidUtf8, parseCsvRecords } from './files';
 import { joinPair } from './pair';
 import type { IAugmentOptions, IExample, ParaphraseTable } from './types';
 import { WordNet } from './wordnet';
@@ -51,26 +50,10 @@ export function loadParaphrases(
       }
     );
   }
-  let header: string[] = [];
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parseCsv(bytes.toString('utf8'), {
-      bom: true,
-      skip_empty_lines: true,
-      info: true,
-      columns: (h: string[]) => {
-        header = h.map(c => c.trim());
-        return header;
-      }
-    }) as unknown as {
-      record: Record<string, string>;
-      info: { lines: number };
-    }[];
-  } catch (e) {
-    throw new DataError(`${file}: not valid CSV: ${(e as Error).message}`, {
-      file
-    });
-  }
+  const { columns: header, records } = parseCsvRecords(
+    bytes.toString('utf8'),
+    file
+  );
   for (const col of ['seed', 'text', 'label']) {
     if (!header.includes(col)) {
       throw new DataError(

@@ -135,6 +135,41 @@ function ensureNotEmpty(file: string): void {
   }
 }
 
+/** One parsed CSV record with the file line it ended on (for error messages). */
+export interface ICsvRecord {
+  record: Record<string, string>;
+  info: { lines: number };
+}
+
+/**
+ * Parses CSV text with a header row (trimmed column names); a parse error becomes a DataError
+ * naming the file.
+ */
+export function parseCsvRecords(
+  text: string,
+  file: string,
+  delimiter = ','
+): { columns: string[]; records: ICsvRecord[] } {
+  let columns: string[] = [];
+  try {
+    const records = parseCsv(text, {
+      bom: true,
+      delimiter,
+      skip_empty_lines: true,
+      info: true,
+      columns: (header: string[]) => {
+        columns = header.map(h => h.trim());
+        return columns;
+      }
+    }) as unknown as ICsvRecord[];
+    return { columns, records };
+  } catch (e) {
+    throw new DataError(`${file}: not valid CSV: ${(e as Error).message}`, {
+      file
+    });
+  }
+}
+
 function csvRows(
   spec: IDatasetFileSpec,
   file: string
@@ -145,28 +180,8 @@ function csvRows(
       file
     });
   }
-  let columns: string[] = [];
   const delimiter = path.extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
-  let records: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, {
-      bom: true,
-      delimiter,
-      skip_empty_lines: true,
-      info: true,
-      columns: (header: string[]) => {
-        columns = header.map(h => h.trim());
-        return columns;
-      }
-    }) as unknown as {
-      record: Record<string, string>;
-      info: { lines: number };
-    }[];
-  } catch (e) {
-    throw new DataError(`${file}: not valid CSV: ${(e as Error).message}`, {
-      file
-    });
-  }
+  const { columns, records } = parseCsvRecords(text, file, delimiter);
   const rows = records.map((r, i) => ({
     values: r.record,
     where: `row ${i + 1} (line ${r.info.lines})`,
