@@ -10,6 +10,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    reporters: ['default']
+    reporters: ['default'],
+    // Two test files run at once on CI's two cores: one wasm thread each (results are the same
+    // on any thread count; determinism.test.ts checks 1, 2 and 3 threads explicitly).
+    env: { DENI_WASM_THREADS: process.env.DENI_WASM_THREADS ?? '1' }
   }
 });

@@ -4,20 +4,11 @@
 // medians, their ratio, and our model-level GFLOP/s against numpy's float32 matmul peak.
 // Usage: npx tsx bench/engine-step.ts [--rounds 5] [--steps 4] [--backend wasm] [--model minilm-l6]
 //        [--torch-threads N] (default: torch's own choice, one per core)
-import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { initBackend, parseBackendName } from '../src/deni/backend';
-import {
-  batchTensors,
-  forward,
-  initHead,
-  loadModel,
-  resolveModel
-} from '../src/deni/model';
-import { Rng } from '../src/deni/random';
-import { encodeBatch } from '../src/deni/text';
+import { prepareStep } from './step-setup';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,54 +21,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const TEXTS = [
-  'the film is a charming and often affecting journey through the lives of ordinary people who find themselves',
-  'an utterly forgettable exercise in tedium that never once manages to justify its own running time',
-  'a gripping thriller with sharp dialogue, strong performances and a final twist nobody will see coming',
-  'it is hard to imagine a more tiresome collection of clichés, stock characters and limp jokes',
-  'beautifully shot, thoughtfully paced and anchored by a lead performance of remarkable restraint',
-  'neither funny enough to be a comedy nor sharp enough to be a satire, it simply drifts along',
-  'one of the most inventive animated features in years, full of wit, warmth and visual invention',
-  'the sequel repeats every mistake of the original and adds a few new ones of its own for good measure'
-];
-
 async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '5'));
   const stepsPerRound = Number(arg('steps', '4'));
   const backend = await initBackend(parseBackendName(arg('backend', 'wasm')));
-  const dir = await resolveModel(arg('model', 'minilm-l6'));
-  const model = await loadModel(dir);
-  const { config } = model;
-  const batchSize = 8;
-  const seqLen = 50;
-  const enc = encodeBatch(model.tokenizer, TEXTS, undefined, seqLen);
-  const batch = batchTensors(enc);
-  const labels = [0, 1, 0, 1, 0, 1, 0, 1];
-  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
-  const vars = new Map<string, tf.Variable>();
-  for (const [name, t] of [
-    ...model.weights,
-    ...initHead(config, 2, new Rng(1), model.weights)
-  ]) {
-    vars.set(name, tf.variable(t, true));
-  }
-  const opt = tf.train.adam(1e-5, 0.9, 0.999, 1e-8);
-  const ourStep = async (): Promise<number> => {
-    const t0 = performance.now();
-    const loss = opt.minimize(
-      () => {
-        const { logits } = forward(config, vars, batch, { training: true });
-        return tf.neg(
-          tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))
-        ) as tf.Scalar;
-      },
-      true,
-      [...vars.values()]
-    )!;
-    await loss.data();
-    loss.dispose();
-    return performance.now() - t0;
-  };
+  const { dir, config, enc, labels, batchSize, seqLen, ourStep } =
+    await prepareStep(arg('model', 'minilm-l6'));
 
   const py = spawn(
     path.resolve('.venv/bin/python'),
@@ -139,7 +88,7 @@ async function main(): Promise<void> {
   const theirsMs = median(theirs);
   const result = {
     model: path.basename(dir),
-    backend: backend.name,
+    backend: backend.reason,
     batch: batchSize,
     seqLen,
     rounds,

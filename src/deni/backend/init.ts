@@ -18,6 +18,8 @@ import {
   type IBackendProbe,
   chooseBackend
 } from './select';
+import { wasmThreadCount } from './threads';
+import { registerThreadedWasm } from './wasm-threads';
 
 /** Native TensorFlow bindings, best first; optional, never a dependency of the package. */
 const TFJS_NODE_PACKAGES = [
@@ -145,23 +147,48 @@ export const defaultProbe: IBackendProbe = {
 };
 
 // tfjs-wasm accepts its file paths only before its first initialisation.
-let wasmPathsSet = false;
+let wasmStarted: string | null = null;
 
-async function start(name: IBackendChoice['name']): Promise<void> {
-  if (name === 'cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
-  } else if (name === 'wasm' && !wasmPathsSet) {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasmPathsSet = true;
-    // One thread: threaded wasm would need workers and could reorder float sums.
+const WASM_THREADS_NOTE = '$DENI_WASM_THREADS; results do not depend on it';
+
+// Returns a note for the back-end reason (the wasm thread count), or ''.
+async function startWasm(): Promise<string> {
+  if (wasmStarted !== null) {
+    return wasmStarted;
+  }
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  let threads = wasmThreadCount();
+  let why = WASM_THREADS_NOTE;
+  const dir = wasmDir() + path.sep;
+  if (threads > 1) {
+    try {
+      // tfjs-wasm's own threaded start makes blob: URL workers, which Node rejects.
+      registerThreadedWasm(wasm, dir, threads, moduleUrl());
+    } catch (e) {
+      // e.g. a bundle without tfjs-wasm's package folder: same results, one thread.
+      why = `the threaded build cannot start here: ${errorText(e)}`;
+      threads = 1;
+    }
+  }
+  if (threads === 1) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    const dir = wasmDir() + path.sep;
     wasm.setWasmPaths({
       'tfjs-backend-wasm.wasm': dir + 'tfjs-backend-wasm.wasm',
       'tfjs-backend-wasm-simd.wasm': dir + 'tfjs-backend-wasm-simd.wasm',
       'tfjs-backend-wasm-threaded-simd.wasm':
         dir + 'tfjs-backend-wasm-threaded-simd.wasm'
     });
+  }
+  wasmStarted = `${threads} thread${threads > 1 ? 's' : ''} (${why})`;
+  return wasmStarted;
+}
+
+async function start(name: IBackendChoice['name']): Promise<string> {
+  let note = '';
+  if (name === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } else if (name === 'wasm') {
+    note = await startWasm();
   } else if (name === 'webgpu') {
     if (!webgpuGpu) {
       throw new Error('webgpu back-end started without a probed adapter');
@@ -185,9 +212,12 @@ async function start(name: IBackendChoice['name']): Promise<void> {
   }
   const ok = await tf.setBackend(name);
   if (!ok) {
-    throw new Error(`tfjs could not initialise the '${name}' back-end`);
+    throw new Error(
+      `tfjs could not initialise the '${name}' back-end${name === 'wasm' ? ` with ${note}; DENI_WASM_THREADS=1 uses the single-thread build` : ''}`
+    );
   }
   await tf.ready();
+  return note;
 }
 
 let current: IBackendChoice | null = null;
@@ -204,11 +234,11 @@ export async function initBackend(
   ensureGradients();
   const choice = await chooseBackend(name, probe);
   if (current?.name === choice.name && tf.getBackend() === choice.name) {
-    return { ...choice };
+    return { ...current };
   }
-  await start(choice.name);
-  current = choice;
-  return { ...choice };
+  const note = await start(choice.name);
+  current = note ? { ...choice, reason: `${choice.reason}; ${note}` } : choice;
+  return { ...current };
 }
 
 /** The back-end in use, or null before initBackend. */

@@ -1,5 +1,6 @@
 // Child process of determinism.test.ts: trains a few seeded steps (with dropout) and prints a
-// hash of the logits and every weight. Usage: tsx determinism-child.ts BACKEND MODEL_DIR
+// hash of the logits and every weight, then the back-end's reason line (which names the wasm
+// threads). Usage: tsx determinism-child.ts BACKEND MODEL_DIR
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { initBackend, parseBackendName } from '../backend';
@@ -9,7 +10,7 @@ import { batchTensors, forward, initHead, loadModel } from './index';
 
 async function main(): Promise<void> {
   const [backend, dir] = process.argv.slice(2);
-  await initBackend(parseBackendName(backend));
+  const choice = await initBackend(parseBackendName(backend));
   const model = await loadModel(dir);
   const init = new Rng(21);
   const dropoutRng = new Rng(22);
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     hash.update(name);
     hash.update(new Uint8Array((await v.data()).buffer));
   }
-  process.stdout.write(`${hash.digest('hex')}\n`);
+  process.stdout.write(`${hash.digest('hex')}\n${choice.reason}\n`);
 }
 
 main().catch(e => {

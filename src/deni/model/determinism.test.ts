@@ -3,16 +3,28 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureModel, repoRoot } from './test-support';
 
-function runChild(backend: string, dir: string): string {
+function runChildWithReason(
+  backend: string,
+  dir: string,
+  env: Record<string, string> = {}
+): { hash: string; reason: string } {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  return execFileSync(
+  const [hash, reason] = execFileSync(
     tsx,
     [path.join(__dirname, 'determinism-child.ts'), backend, dir],
     {
       cwd: repoRoot,
-      encoding: 'utf8'
+      encoding: 'utf8',
+      env: { ...process.env, ...env }
     }
-  ).trim();
+  )
+    .trim()
+    .split('\n');
+  return { hash, reason };
+}
+
+function runChild(backend: string, dir: string): string {
+  return runChildWithReason(backend, dir).hash;
 }
 
 describe('same seed + same back-end => bit-identical across processes', () => {
@@ -31,5 +43,18 @@ describe('same seed + same back-end => bit-identical across processes', () => {
     expect(runChild('wasm', fixtureModel('tiny-roberta'))).not.toBe(
       runChild('wasm', fixtureModel('tiny-albert'))
     );
+  });
+
+  it('wasm gives the same bits on 1, 2 and 3 threads (real MiniLM-L6)', () => {
+    const dir = fixtureModel('minilm-l6');
+    const runs = ['1', '2', '3'].map(n =>
+      runChildWithReason('wasm', dir, { DENI_WASM_THREADS: n })
+    );
+    expect(runs[0].reason).toMatch(/; 1 thread \(/);
+    expect(runs[1].reason).toMatch(/; 2 threads \(/);
+    expect(runs[2].reason).toMatch(/; 3 threads \(/);
+    expect(runs[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(runs[1].hash).toBe(runs[0].hash);
+    expect(runs[2].hash).toBe(runs[0].hash);
   });
 });

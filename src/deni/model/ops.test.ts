@@ -156,3 +156,28 @@ describe('custom gradients on wasm', () => {
     expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-4);
   });
 });
+
+describe('batchMatMul on wasm (grouped convolution)', () => {
+  it('equals the cpu matmul and its gradients, for square and non-square operands', async () => {
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await initBackend(backend);
+      const rng = new Rng(6);
+      const a = rand(rng, [6, 7, 5]);
+      const b = rand(rng, [6, 5, 9]);
+      const up = rand(rng, [6, 7, 9]);
+      const value = batchMatMul(a as tf.Tensor3D, b as tf.Tensor3D);
+      const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.mul(batchMatMul(p as tf.Tensor3D, q as tf.Tensor3D), up))
+      )([a, b]);
+      expect(value.shape).toEqual([6, 7, 9]);
+      expect(ga.shape).toEqual([6, 7, 5]);
+      expect(gb.shape).toEqual([6, 5, 9]);
+      return [value.dataSync(), ga.dataSync(), gb.dataSync()];
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    for (let i = 0; i < 3; i++) {
+      expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(1e-5);
+    }
+  });
+});

@@ -92,20 +92,64 @@ export function matMulWT(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   ) as tf.Tensor2D;
 }
 
-/** Batched a @ b for rank-3 tensors; gradients with explicit transposes (no flags). */
+/*
+ * Batched matmul as a grouped (depthwise) convolution. tfjs-wasm runs rank-3 matmuls in a scalar
+ * loop (~3 GFLOP/s; only rank-2 ones reach XNNPACK), but its depthwise convolution is XNNPACK's
+ * threaded grouped GEMM: with one group per batch entry c, input x[0, m, k, c] = a[c, m, k] and
+ * filter f[0, k, c, n] = b[c, k, n], a 1 x K kernel over a width-K input ('valid') yields
+ * y[0, m, 0, c * N + n] = sum_k a[c, m, k] b[c, k, n]. Measured 4-5x faster for attention's
+ * [96, 50, 32] x [96, 32, 50]. Other back-ends keep tf.matMul.
+ */
+
+// aT[m, k, c] (a's batch axis last) times b viewed as f[k, c, n]: returns [c, m, n].
+function groupedMatMul(aLast: tf.Tensor3D, bMid: tf.Tensor3D): tf.Tensor3D {
+  const [m, k, c] = aLast.shape;
+  const n = bMid.shape[2];
+  const y = tf.depthwiseConv2d(
+    tf.reshape(aLast, [1, m, k, c]) as tf.Tensor4D,
+    tf.reshape(bMid, [1, k, c, n]) as tf.Tensor4D,
+    1,
+    'valid'
+  );
+  return tf.transpose(tf.reshape(y, [m, c, n]), [1, 0, 2]);
+}
+
+const SAME = [0, 1, 2];
+const SWAP_LAST = [0, 2, 1];
+
+function permute(t: tf.Tensor3D, perm: number[]): tf.Tensor3D {
+  return perm.every((p, i) => p === i) ? t : tf.transpose(t, perm);
+}
+
+// a [c, m, k] @ b [c, k, n], with each operand given as a permutation of a stored tensor so
+// that the gradients cost one transpose per operand.
+function bmm(
+  a: tf.Tensor3D,
+  aPerm: number[],
+  b: tf.Tensor3D,
+  bPerm: number[]
+): tf.Tensor3D {
+  if (tf.getBackend() !== 'wasm') {
+    return tf.matMul(permute(a, aPerm), permute(b, bPerm));
+  }
+  // Compose "permute into [c, m, k]" with "[c, m, k] -> [m, k, c]" (and [k, c, n] for b).
+  const aLast = [aPerm[1], aPerm[2], aPerm[0]];
+  const bMid = [bPerm[1], bPerm[0], bPerm[2]];
+  return groupedMatMul(permute(a, aLast), permute(b, bMid));
+}
+
+
+/** Batched a @ b for rank-3 tensors; gradients are batched matmuls too (no transpose flags). */
 export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return withGrad(
     ([ai, bi], save) => {
       save([ai, bi]);
       return {
-        value: tf.matMul(ai as tf.Tensor3D, bi as tf.Tensor3D),
+        value: bmm(ai as tf.Tensor3D, SAME, bi as tf.Tensor3D, SAME),
         gradFunc: (dy, saved) => {
           const [as, bs] = saved as tf.Tensor3D[];
           const d = dy as tf.Tensor3D;
-          return [
-            tf.matMul(d, tf.transpose(bs, [0, 2, 1])),
-            tf.matMul(tf.transpose(as, [0, 2, 1]), d)
-          ];
+          return [bmm(d, SAME, bs, SWAP_LAST), bmm(as, SWAP_LAST, d, SAME)];
         }
       };
     },
@@ -114,13 +158,19 @@ export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   ) as tf.Tensor3D;
 }
 
+// tfjs-wasm's GatherV2 costs ~5.7 ms for any 400-row lookup (measured on tables of 2 to 30522
+// rows); GatherNd gives the same rows in ~0.04 ms.
+function gatherRowsND(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  return tf.gatherND(table, tf.reshape(ids, [-1, 1])) as tf.Tensor2D;
+}
+
 /**
  * Rows `ids` (int32 [n]) of `table` [rows, dim]. Its gradient scatters (summing repeats) into a
  * dense [rows, dim] tensor instead of tfjs's UnsortedSegmentSum.
  */
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   if (!isTrainable(table)) {
-    return tf.gather(table, ids);
+    return gatherRowsND(table, ids);
   }
   // ids go through the custom op as an input (and are saved): tensors captured by closure
   // are disposed when the forward pass's tidy scope ends, before the backward pass runs.
@@ -129,7 +179,7 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     ([t, i], save) => {
       save([i]);
       return {
-        value: tf.gather(t, i),
+        value: gatherRowsND(t as tf.Tensor2D, i as tf.Tensor1D),
         gradFunc: (dy, saved) => [
           tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape),
           tf.zerosLike(saved[0])

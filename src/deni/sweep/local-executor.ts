@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WASM_THREADS_ENV, threadsPerWorker } from '../backend/threads';
 import { describeRun } from './expand';
 import type { IExecutor, IExecutorHooks } from './executor';
 import type { IRunSpec } from './types';
@@ -181,12 +182,15 @@ export class LocalExecutor implements IExecutor {
         slot.child.send({ type: 'run', spec } satisfies ToWorker);
       };
 
+      // Workers share the cores: each gets its share of wasm threads unless told otherwise.
+      const baseEnv = { ...process.env, ...this.options.env };
+      const threads = String(threadsPerWorker(this.parallelism, baseEnv));
       const spawn = (): void => {
         const child = fork(script, [], {
           execArgv,
           env: {
-            ...process.env,
-            ...this.options.env,
+            ...baseEnv,
+            [WASM_THREADS_ENV]: threads,
             [RUNNER_ENV]: this.options.runnerModule
               ? path.resolve(this.options.runnerModule)
               : ''

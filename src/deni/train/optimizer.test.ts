@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AdamOptimizer, ADAM_DEFAULTS, ADAMW_DEFAULTS } from './optimizer';
+import { initBackend } from '../backend';
+import { Rng } from '../random';
+import {
+  AdamOptimizer,
+  ADAM_DEFAULTS,
+  ADAMW_DEFAULTS,
+  SPARSE_ROWS_MIN
+} from './optimizer';
 import { linearLr, linearSchedule } from './schedule';
 
 beforeAll(async () => {
@@ -101,6 +108,49 @@ describe('AdamOptimizer', () => {
     tf.dispose([v, g]);
     a.dispose();
   });
+
+  it.each(['wasm', 'cpu'] as const)(
+    'updates an embedding row-sparse, bit-identical to the dense update (%s)',
+    async backend => {
+      await initBackend(backend);
+      // Rows touched at different steps (including one touched once, then left alone, and a
+      // row touched twice); the same values as a rank-1 tensor take the dense path.
+      const rows = SPARSE_ROWS_MIN + 5;
+      const dim = 3;
+      const rng = new Rng(7);
+      const init = Float32Array.from(rng.normalArray(rows * dim));
+      const touched = [[4, 8000], [8000, 17], [], [SPARSE_ROWS_MIN + 4, 4]];
+      const sparse = tf.variable(tf.tensor2d(init, [rows, dim]));
+      const dense = tf.variable(tf.tensor1d(init));
+      const optSparse = new AdamOptimizer();
+      const optDense = new AdamOptimizer();
+      for (const [step, ids] of touched.entries()) {
+        const g = new Float32Array(rows * dim);
+        for (const r of ids) {
+          for (let d = 0; d < dim; d++) {
+            g[r * dim + d] = rng.normal();
+          }
+        }
+        const lr = 0.01 / (step + 1);
+        const gs = tf.tensor2d(g, [rows, dim]);
+        const gd = tf.tensor1d(g);
+        optSparse.step(new Map([['emb', sparse]]), new Map([['emb', gs]]), lr);
+        optDense.step(new Map([['emb', dense]]), new Map([['emb', gd]]), lr);
+        tf.dispose([gs, gd]);
+      }
+      const a = sparse.dataSync();
+      const b = dense.dataSync();
+      const differing = a.findIndex((x, i) => !Object.is(x, b[i]));
+      expect(differing).toBe(-1);
+      // The touched rows did move, the others did not.
+      expect(a[8000 * dim]).not.toBe(init[8000 * dim]);
+      expect(a[5 * dim]).toBe(init[5 * dim]);
+      tf.dispose([sparse, dense]);
+      optSparse.dispose();
+      optDense.dispose();
+      await tf.setBackend('cpu');
+    }
+  );
 
   it('rejects bad settings and missing gradients with the name', () => {
     expect(() => new AdamOptimizer({ ...ADAM_DEFAULTS, beta1: 1 })).toThrow(

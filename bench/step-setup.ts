@@ -1,0 +1,77 @@
+// The training step the engine benchmarks time: minilm-l6 (or another model), batch 8 x 50
+// tokens, full fine-tuning through the engine's own TrainingMember (forward, backward, our Adam),
+// every dropout off as on the PyTorch side. Shared by engine-step.ts and profile-step.ts.
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  batchTensors,
+  loadModel,
+  resolveModel,
+  type IModelConfig
+} from '../src/deni/model';
+import { getTuningMethod } from '../src/deni/peft';
+import { Rng } from '../src/deni/random';
+import { stateModel } from '../src/deni/strategies/model-adapter';
+import { encodeBatch } from '../src/deni/text';
+import { ADAM_DEFAULTS, TrainingMember } from '../src/deni/train';
+
+const TEXTS = [
+  'the film is a charming and often affecting journey through the lives of ordinary people who find themselves',
+  'an utterly forgettable exercise in tedium that never once manages to justify its own running time',
+  'a gripping thriller with sharp dialogue, strong performances and a final twist nobody will see coming',
+  'it is hard to imagine a more tiresome collection of clichés, stock characters and limp jokes',
+  'beautifully shot, thoughtfully paced and anchored by a lead performance of remarkable restraint',
+  'neither funny enough to be a comedy nor sharp enough to be a satire, it simply drifts along',
+  'one of the most inventive animated features in years, full of wit, warmth and visual invention',
+  'the sequel repeats every mistake of the original and adds a few new ones of its own for good measure'
+];
+
+/** Everything a benchmark needs to time one step of ours and hand the same batch to PyTorch. */
+export interface IPreparedStep {
+  dir: string;
+  config: IModelConfig;
+  enc: { ids: Int32Array; mask: Int32Array };
+  labels: number[];
+  batchSize: number;
+  seqLen: number;
+  /** Runs one optimiser step; resolves to its wall time in ms. */
+  ourStep(): Promise<number>;
+}
+
+/** Loads `modelName` and builds the benchmark's training member (the back-end must be started). */
+export async function prepareStep(modelName: string): Promise<IPreparedStep> {
+  const dir = await resolveModel(modelName);
+  const model = await loadModel(dir);
+  const { config } = model;
+  const batchSize = 8;
+  const seqLen = 50;
+  const enc = encodeBatch(model.tokenizer, TEXTS, undefined, seqLen);
+  const batch = batchTensors(enc);
+  const labels = [0, 1, 0, 1, 0, 1, 0, 1];
+  const labelTensor = tf.tensor1d(labels, 'int32');
+  const member = new TrainingMember(
+    stateModel(
+      getTuningMethod('full').prepare(
+        { ...config, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 },
+        model.weights,
+        2,
+        new Rng(1)
+      )
+    ),
+    ADAM_DEFAULTS,
+    new Rng(2)
+  );
+  let stepNo = 0;
+  const ourStep = async (): Promise<number> => {
+    const t0 = performance.now();
+    stepNo += 1;
+    await member.step(
+      batch,
+      labelTensor,
+      1e-5,
+      { step: stepNo, strategy: 'bench' },
+      { headDropout: 0 }
+    );
+    return performance.now() - t0;
+  };
+  return { dir, config, enc, labels, batchSize, seqLen, ourStep };
+}
