@@ -138,7 +138,6 @@ function bmm(
   return groupedMatMul(permute(a, aLast), permute(b, bMid));
 }
 
-
 /** Batched a @ b for rank-3 tensors; gradients are batched matmuls too (no transpose flags). */
 export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return withGrad(
