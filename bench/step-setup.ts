@@ -1,16 +1,19 @@
-// The training step the engine benchmarks time: minilm-l6 (or another model), batch 8 x 50
-// tokens, full fine-tuning through the engine's own TrainingMember (forward, backward, our Adam),
-// every dropout off as on the PyTorch side. Shared by engine-step.ts and profile-step.ts.
+// The training step the engine benchmarks time: full fine-tuning through the engine's own
+// TrainingMember (forward, backward, our Adam), every dropout off as on the PyTorch side.
+// Shared by engine-step.ts, profile-step.ts and gpu/gpu-check.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import {
   batchTensors,
   loadModel,
   resolveModel,
-  type IModelConfig
+  type IEncodedBatch,
+  type IEncoderConfig,
+  type WeightMap
 } from '../src/deni/model';
 import { getTuningMethod } from '../src/deni/peft';
 import { Rng } from '../src/deni/random';
 import { stateModel } from '../src/deni/strategies/model-adapter';
+import type { TuningMethodName } from '../src/deni/sweep/types';
 import { encodeBatch } from '../src/deni/text';
 import { ADAM_DEFAULTS, TrainingMember } from '../src/deni/train';
 
@@ -28,7 +31,7 @@ const TEXTS = [
 /** Everything a benchmark needs to time one step of ours and hand the same batch to PyTorch. */
 export interface IPreparedStep {
   dir: string;
-  config: IModelConfig;
+  config: IEncoderConfig;
   enc: { ids: Int32Array; mask: Int32Array };
   labels: number[];
   batchSize: number;
@@ -47,13 +50,39 @@ export async function prepareStep(modelName: string): Promise<IPreparedStep> {
   const enc = encodeBatch(model.tokenizer, TEXTS, undefined, seqLen);
   const batch = batchTensors(enc);
   const labels = [0, 1, 0, 1, 0, 1, 0, 1];
+  const { step } = makeEngineStep(config, model.weights, batch, labels, 2);
+  const ourStep = async (): Promise<number> => (await step()).ms;
+  return { dir, config, enc, labels, batchSize, seqLen, ourStep };
+}
+
+/** One timed optimiser step of the engine: wall ms and the loss before the update. */
+export interface IEngineStep {
+  step(): Promise<{ ms: number; loss: number }>;
+  /** Trainable parameters (backbone + head). */
+  parameters: number;
+  /** Frees the trainable copy and the optimiser state. */
+  dispose(): void;
+}
+
+/**
+ * The engine's fine-tuning step on `batch` (labels as class ids) for a backbone, with a seeded
+ * classifier head, Adam at lr 1e-5 and every dropout off; `tuning` defaults to full.
+ */
+export function makeEngineStep(
+  config: IEncoderConfig,
+  backbone: WeightMap,
+  batch: IEncodedBatch,
+  labels: number[],
+  classes: number,
+  tuning: TuningMethodName = 'full'
+): IEngineStep {
   const labelTensor = tf.tensor1d(labels, 'int32');
   const member = new TrainingMember(
     stateModel(
-      getTuningMethod('full').prepare(
+      getTuningMethod(tuning).prepare(
         { ...config, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 },
-        model.weights,
-        2,
+        backbone,
+        classes,
         new Rng(1)
       )
     ),
@@ -61,17 +90,27 @@ export async function prepareStep(modelName: string): Promise<IPreparedStep> {
     new Rng(2)
   );
   let stepNo = 0;
-  const ourStep = async (): Promise<number> => {
-    const t0 = performance.now();
-    stepNo += 1;
-    await member.step(
-      batch,
-      labelTensor,
-      1e-5,
-      { step: stepNo, strategy: 'bench' },
-      { headDropout: 0 }
-    );
-    return performance.now() - t0;
+  let parameters = 0;
+  for (const v of member.model.trainable.values()) {
+    parameters += v.size;
+  }
+  return {
+    parameters,
+    async step() {
+      const t0 = performance.now();
+      stepNo += 1;
+      const loss = await member.step(
+        batch,
+        labelTensor,
+        1e-5,
+        { step: stepNo, strategy: 'bench' },
+        { headDropout: 0 }
+      );
+      return { ms: performance.now() - t0, loss };
+    },
+    dispose() {
+      member.dispose();
+      labelTensor.dispose();
+    }
   };
-  return { dir, config, enc, labels, batchSize, seqLen, ourStep };
 }

@@ -20,14 +20,13 @@ import {
 } from '../../src/deni/backend';
 import {
   expectedShapes,
-  forward,
-  initHead,
   loadModel,
   parseConfig,
   type IEncoderConfig,
   type WeightMap
 } from '../../src/deni/model';
 import { Rng } from '../../src/deni/random';
+import { makeEngineStep } from '../step-setup';
 
 /** Hugging Face configs of the timed architectures. */
 const CONFIGS: Record<string, Record<string, unknown>> = {
@@ -116,14 +115,6 @@ function randomWeights(config: IEncoderConfig, rng: Rng): WeightMap {
     }
   }
   return weights;
-}
-
-function parameterCount(weights: WeightMap): number {
-  let n = 0;
-  for (const t of weights.values()) {
-    n += t.size;
-  }
-  return n;
 }
 
 /** Matmul FLOPs of one training step: forward (linears + attention) x 3. */
@@ -254,42 +245,18 @@ async function timeModel(
     inputIds: tf.tensor2d(ids, [BATCH, SEQ], 'int32'),
     attentionMask: tf.ones([BATCH, SEQ], 'int32') as tf.Tensor2D
   };
-  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), CLASSES);
-  const vars = new Map<string, tf.Variable>();
-  for (const [n, t] of [
-    ...backbone,
-    ...initHead(config, CLASSES, rng, backbone)
-  ]) {
-    vars.set(n, tf.variable(t, true));
-    t.dispose();
-  }
-  const parameters = parameterCount(vars);
-  const opt = tf.train.adam(1e-5, 0.9, 0.999, 1e-8);
+  const engine = makeEngineStep(config, backbone, batch, labels, CLASSES);
+  const { parameters } = engine;
   let firstLoss = NaN;
   const ourStep = async (): Promise<number> => {
-    const t0 = performance.now();
-    const loss = opt.minimize(
-      () => {
-        const { logits } = forward(config, vars, batch, { training: true });
-        return tf.neg(
-          tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1))
-        ) as tf.Scalar;
-      },
-      true,
-      [...vars.values()]
-    );
-    if (!loss) {
-      throw new Error('the optimizer returned no loss');
-    }
-    const value = (await loss.data())[0];
-    loss.dispose();
-    if (!Number.isFinite(value)) {
-      throw new Error(`non-finite loss ${value} on ${name}`);
+    const { ms, loss } = await engine.step();
+    if (!Number.isFinite(loss)) {
+      throw new Error(`non-finite loss ${loss} on ${name}`);
     }
     if (Number.isNaN(firstLoss)) {
-      firstLoss = value;
+      firstLoss = loss;
     }
-    return performance.now() - t0;
+    return ms;
   };
 
   const rows = Array.from({ length: BATCH }, (_, r) =>
@@ -337,9 +304,8 @@ async function timeModel(
         (theirs.length ? `, PyTorch ${median(theirs).toFixed(1)} ms/step` : '')
     );
   }
-  for (const v of vars.values()) {
-    v.dispose();
-  }
+  engine.dispose();
+  tf.dispose([...backbone.values(), batch.inputIds, batch.attentionMask]);
   const flops = stepFlops(config);
   const oursMs = median(ours);
   const torchMs = theirs.length ? median(theirs) : null;

@@ -279,7 +279,8 @@ export function forward(
     s
   ]);
   for (let layer = 0; layer < config.numHiddenLayers; layer++) {
-    hidden = encoderLayer(ctx, layer, hidden, maskBias, b, s);
+    const input = hidden;
+    hidden = tf.tidy(() => encoderLayer(ctx, layer, input, maskBias, b, s));
   }
   const lastHidden = tf.reshape(hidden, [
     b,

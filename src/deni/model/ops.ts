@@ -22,7 +22,15 @@ function withGrad(
 ): tf.Tensor {
   const g = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    return fn(args.slice(0, -1) as tf.Tensor[], save);
+    const { value, gradFunc } = fn(args.slice(0, -1) as tf.Tensor[], save);
+    // tfjs frees a custom gradient's intermediates (transposes) only when the whole backward
+    // pass ends; a tidy per gradient frees them at once (BERT-base's peak memory fits in wasm's
+    // 4 GB only this way).
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => gradFunc(dy, saved))
+    };
   });
   return g(...inputs);
 }
