@@ -245,43 +245,29 @@ function encoderLayer(
   return norm(ctx, names.outNorm, tf.add(ffn, attn)) as tf.Tensor2D;
 }
 
-/**
- * Encoder + pooled-output classifier (PAPER.md): last hidden states, tanh(dense(first token)),
- * dropout, linear to classes. Pure function of `weights` (HF names without model prefix): tuning
- * methods change it only through `options.hooks`. Callers own the returned tensors (no tidy here,
- * so gradients can flow through).
- */
-export function forward(
-  config: IEncoderConfig,
-  weights: WeightMap,
-  batch: IEncodedBatch,
-  options: IForwardOptions
-): IForwardOutput {
-  const ctx: IContext = { config, weights, options };
+// Additive attention bias [b, 1, 1, s] of a batch's padding mask.
+function maskBiasOf(batch: IEncodedBatch): tf.Tensor {
   const [b, s] = batch.inputIds.shape;
-  if (
-    batch.attentionMask.shape[0] !== b ||
-    batch.attentionMask.shape[1] !== s
-  ) {
-    throw new Error(
-      `attentionMask shape [${batch.attentionMask.shape.join(', ')}] does not match inputIds [${b}, ${s}]`
-    );
-  }
-  let hidden = embeddings(ctx, batch);
-  if (config.architecture === 'albert') {
-    hidden = linear(ctx, 'encoder.embedding_hidden_mapping_in', hidden);
-  }
   const keep = tf.cast(batch.attentionMask, 'float32');
-  const maskBias = tf.reshape(tf.mul(tf.sub(1, keep), MASK_VALUE), [
-    b,
-    1,
-    1,
-    s
-  ]);
-  for (let layer = 0; layer < config.numHiddenLayers; layer++) {
-    const input = hidden;
-    hidden = tf.tidy(() => encoderLayer(ctx, layer, input, maskBias, b, s));
-  }
+  return tf.reshape(tf.mul(tf.sub(1, keep), MASK_VALUE), [b, 1, 1, s]);
+}
+
+// Embeddings (and ALBERT's projection to the hidden size): [b * s, hidden].
+function embedStage(ctx: IContext, batch: IEncodedBatch): tf.Tensor2D {
+  const hidden = embeddings(ctx, batch);
+  return ctx.config.architecture === 'albert'
+    ? linear(ctx, 'encoder.embedding_hidden_mapping_in', hidden)
+    : hidden;
+}
+
+// Pooler, head dropout and classifier on the last hidden states [b * s, hidden].
+function headStage(
+  ctx: IContext,
+  hidden: tf.Tensor2D,
+  b: number,
+  s: number
+): IForwardOutput {
+  const { config, options } = ctx;
   const lastHidden = tf.reshape(hidden, [
     b,
     s,
@@ -301,4 +287,236 @@ export function forward(
   ) as tf.Tensor2D;
   const logits = linear(ctx, 'classifier', headInput);
   return { lastHidden, pooled, logits };
+}
+
+function checkMask(batch: IEncodedBatch): void {
+  const [b, s] = batch.inputIds.shape;
+  if (
+    batch.attentionMask.shape[0] !== b ||
+    batch.attentionMask.shape[1] !== s
+  ) {
+    throw new Error(
+      `attentionMask shape [${batch.attentionMask.shape.join(', ')}] does not match inputIds [${b}, ${s}]`
+    );
+  }
+}
+
+/**
+ * Encoder + pooled-output classifier (PAPER.md): last hidden states, tanh(dense(first token)),
+ * dropout, linear to classes. Pure function of `weights` (HF names without model prefix): tuning
+ * methods change it only through `options.hooks`. Callers own the returned tensors (no tidy here,
+ * so gradients can flow through).
+ */
+export function forward(
+  config: IEncoderConfig,
+  weights: WeightMap,
+  batch: IEncodedBatch,
+  options: IForwardOptions
+): IForwardOutput {
+  const ctx: IContext = { config, weights, options };
+  checkMask(batch);
+  const [b, s] = batch.inputIds.shape;
+  let hidden = embedStage(ctx, batch);
+  const maskBias = maskBiasOf(batch);
+  for (let layer = 0; layer < config.numHiddenLayers; layer++) {
+    const input = hidden;
+    // Frees the layer's intermediates that no gradient needs as soon as the layer ends.
+    hidden = tf.tidy(() => encoderLayer(ctx, layer, input, maskBias, b, s));
+  }
+  return headStage(ctx, hidden, b, s);
+}
+
+// Bytes of activation gradients a layer holds in tfjs's backward pass (which keeps every node's
+// output gradient until the pass ends), per token and per unit of hidden + intermediate +
+// heads x keys. Measured on tfjs 4.22 wasm: BERT-base at 400 tokens holds ~290 MB per layer.
+const BACKWARD_BYTES_PER_UNIT = 48 * 4;
+
+/** Estimated training peak above which `checkpointedGrads` is used on wasm (a 4 GB heap). */
+export const CHECKPOINT_ABOVE_BYTES = 3 * 2 ** 30;
+
+/**
+ * Whether a full fine-tuning pass should recompute its layers (`checkpointedGrads`): on wasm,
+ * when activation gradients plus weights, Adam moments and gradients (4 x the weights) are
+ * estimated above CHECKPOINT_ABOVE_BYTES. BERT-base at 8 x 50 tokens: yes; MiniLM-L6: no.
+ */
+export function shouldCheckpoint(
+  config: IEncoderConfig,
+  weightBytes: number,
+  tokens: number,
+  seqLen: number,
+  backend: string = tf.getBackend()
+): boolean {
+  if (backend !== 'wasm') {
+    return false;
+  }
+  const units =
+    config.hiddenSize +
+    config.intermediateSize +
+    config.numAttentionHeads * seqLen;
+  const activations =
+    config.numHiddenLayers * tokens * units * BACKWARD_BYTES_PER_UNIT;
+  return activations + 4 * weightBytes > CHECKPOINT_ABOVE_BYTES;
+}
+
+// A dropout that records its masks (drawn as dropout(ones), so x * mask equals dropout(x)), and
+// one that replays them in the same order.
+function recordingDropout(
+  drop: IForwardOptions['dropout'],
+  masks: tf.Tensor[]
+): IForwardOptions['dropout'] {
+  return drop
+    ? (x, rate) => {
+        const mask = tf.keep(drop(tf.onesLike(x), rate));
+        masks.push(mask);
+        return tf.mul(x, mask);
+      }
+    : undefined;
+}
+
+function replayingDropout(
+  drop: IForwardOptions['dropout'],
+  masks: tf.Tensor[]
+): IForwardOptions['dropout'] {
+  let next = 0;
+  return drop ? x => tf.mul(x, masks[next++]) : undefined;
+}
+
+/**
+ * Loss and gradients of a training pass with gradient checkpointing, for a forward without
+ * adapter hooks (full fine-tuning): the forward keeps only each layer's input and dropout masks;
+ * the backward then runs stage by stage (head, layers from the top, embeddings), recomputing each
+ * stage under its own tf.grads, so only one layer's activation gradients exist at a time. One
+ * more forward pass than `forward` under tf.variableGrads, the same values (the masks are
+ * replayed; the same kernels run). `trainable` names the tensors to differentiate (the rest of
+ * `weights` is constant); `loss` maps logits to the scalar loss. The caller disposes the result.
+ */
+export function checkpointedGrads(
+  config: IEncoderConfig,
+  weights: WeightMap,
+  trainable: ReadonlySet<string>,
+  batch: IEncodedBatch,
+  options: IForwardOptions,
+  loss: (logits: tf.Tensor2D) => tf.Scalar
+): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  if (options.hooks) {
+    throw new Error(
+      'checkpointedGrads supports forwards without adapter hooks'
+    );
+  }
+  checkMask(batch);
+  const [b, s] = batch.inputIds.shape;
+  const layerNames = (layer: number): string[] => [
+    ...new Set(
+      Object.values(layerModuleNames(config, layer)).flatMap(m => [
+        `${m}.weight`,
+        `${m}.bias`
+      ])
+    )
+  ];
+  const inLayers = new Set<string>();
+  for (let l = 0; l < config.numHiddenLayers; l++) {
+    layerNames(l).forEach(n => inLayers.add(n));
+  }
+  const embedNames = [...trainable].filter(
+    n =>
+      n.startsWith('embeddings.') ||
+      n.startsWith('encoder.embedding_hidden_mapping_in.')
+  );
+  const headNames = [...trainable].filter(
+    n => !inLayers.has(n) && !embedNames.includes(n)
+  );
+  const grads = new Map<string, tf.Tensor>();
+  const accumulate = (names: string[], gs: tf.Tensor[]): void => {
+    names.forEach((n, i) => {
+      const prev = grads.get(n);
+      grads.set(n, prev ? tf.add(prev, gs[i]) : gs[i]);
+      prev?.dispose();
+    });
+  };
+  // Runs a stage with `names` bound to `values`, the stage's dropout given.
+  const ctxWith = (
+    names: string[],
+    values: tf.Tensor[],
+    drop: IForwardOptions['dropout']
+  ): IContext => {
+    const local = new Map(weights);
+    names.forEach((n, i) => local.set(n, values[i]));
+    return { config, weights: local, options: { ...options, dropout: drop } };
+  };
+  const maskBias = tf.keep(maskBiasOf(batch));
+  const stageMasks: tf.Tensor[][] = Array.from(
+    { length: config.numHiddenLayers + 2 },
+    () => []
+  );
+  const inputs: tf.Tensor2D[] = [];
+  try {
+    // Forward without a tape: stage 0 embeddings, 1..L layers, L+1 head.
+    let hidden = tf.tidy(() =>
+      embedStage(
+        ctxWith([], [], recordingDropout(options.dropout, stageMasks[0])),
+        batch
+      )
+    );
+    for (let l = 0; l < config.numHiddenLayers; l++) {
+      inputs.push(hidden);
+      const input = hidden;
+      hidden = tf.tidy(() =>
+        encoderLayer(
+          ctxWith([], [], recordingDropout(options.dropout, stageMasks[l + 1])),
+          l,
+          input,
+          maskBias,
+          b,
+          s
+        )
+      );
+    }
+    // Head: the loss, its gradient for the last hidden states and for the head tensors.
+    const top = hidden;
+    const headValues = headNames.map(n => weightOf(weights, n));
+    const headDrop = recordingDropout(
+      options.dropout,
+      stageMasks[config.numHiddenLayers + 1]
+    );
+    const { value, grads: headGrads } = tf.valueAndGrads(
+      (h: tf.Tensor, ...ws: tf.Tensor[]) =>
+        loss(
+          headStage(ctxWith(headNames, ws, headDrop), h as tf.Tensor2D, b, s)
+            .logits
+        )
+    )([top, ...headValues]);
+    top.dispose();
+    let dy = headGrads[0];
+    accumulate(headNames, headGrads.slice(1));
+    for (let l = config.numHiddenLayers - 1; l >= 0; l--) {
+      const names = layerNames(l).filter(n => trainable.has(n));
+      const values = names.map(n => weightOf(weights, n));
+      const drop = replayingDropout(options.dropout, stageMasks[l + 1]);
+      const g = tf.grads((h: tf.Tensor, ...ws: tf.Tensor[]) =>
+        encoderLayer(
+          ctxWith(names, ws, drop),
+          l,
+          h as tf.Tensor2D,
+          maskBias,
+          b,
+          s
+        )
+      )([inputs[l], ...values], dy);
+      dy.dispose();
+      dy = g[0];
+      accumulate(names, g.slice(1));
+    }
+    if (embedNames.length > 0) {
+      const values = embedNames.map(n => weightOf(weights, n));
+      const drop = replayingDropout(options.dropout, stageMasks[0]);
+      const g = tf.grads((...ws: tf.Tensor[]) =>
+        embedStage(ctxWith(embedNames, ws, drop), batch)
+      )(values, dy);
+      accumulate(embedNames, g);
+    }
+    dy.dispose();
+    return { value, grads };
+  } finally {
+    tf.dispose([maskBias, ...inputs, ...stageMasks.flat()]);
+  }
 }

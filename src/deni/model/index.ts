@@ -4,7 +4,15 @@
  */
 export * from './types';
 export { parseConfig } from './config';
-export { forward, layerModuleNames, weightOf, HEAD_DROPOUT } from './encoder';
+export {
+  CHECKPOINT_ABOVE_BYTES,
+  checkpointedGrads,
+  forward,
+  layerModuleNames,
+  shouldCheckpoint,
+  weightOf,
+  HEAD_DROPOUT
+} from './encoder';
 export { initHead } from './head';
 export { batchTensors } from './batch';
 export { expectedShapes, poolerNames } from './shapes';

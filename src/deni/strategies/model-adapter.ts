@@ -1,4 +1,4 @@
-import { forward } from '../model';
+import { checkpointedGrads, forward, shouldCheckpoint } from '../model';
 import type { IModelState } from '../peft';
 import type { ITrainableModel } from '../train';
 
@@ -32,6 +32,34 @@ export function stateModel(state: IModelState): ITrainableModel {
       });
       return forward(state.config, weights, batch, { ...options, hooks })
         .logits;
+    },
+    checkpointedGrads(batch, options, loss) {
+      const [b, s] = batch.inputIds.shape;
+      let weightBytes = 0;
+      for (const v of state.trainable.values()) {
+        weightBytes += v.size * 4;
+      }
+      const hooks = state.hooks({
+        training: options.training,
+        dropout: options.dropout,
+        batchSize: b
+      });
+      // Input noise draws in the embedding stage, which a recomputation would redraw.
+      if (
+        hooks ||
+        options.inputEmbeddings ||
+        !shouldCheckpoint(state.config, weightBytes, b * s, s)
+      ) {
+        return null;
+      }
+      return checkpointedGrads(
+        state.config,
+        state.weights(),
+        new Set(state.trainable.keys()),
+        batch,
+        options,
+        loss
+      );
     },
     clone: () => stateModel(state.clone()),
     dispose: () => state.dispose()

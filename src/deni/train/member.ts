@@ -102,7 +102,7 @@ export class TrainingMember {
       );
       return crossEntropy(logits, labels);
     };
-    const { value, grads } = tf.variableGrads(f, vars);
+    const { value, grads } = this.gradients(batch, labels, extras, f, vars);
     // Gradients are alive now: the step's high-water mark for the cost meter.
     context.sample?.();
     const loss = (await value.data())[0];
@@ -131,6 +131,41 @@ export class TrainingMember {
     this.optimizer.step(trainable, gradMap, lr);
     tf.dispose(grads);
     return loss;
+  }
+
+  // Loss and gradients by variable name: the model's checkpointed pass where it needs one to fit
+  // in memory (only without per-pass overrides), else tf.variableGrads of the ordinary pass.
+  private gradients(
+    batch: IEncodedBatch,
+    labels: tf.Tensor1D,
+    extras: IStepExtras,
+    f: () => tf.Scalar,
+    vars: tf.Variable[]
+  ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    const checkpointed = extras.overrides
+      ? null
+      : (this.model.checkpointedGrads?.(
+          batch,
+          {
+            training: true,
+            dropout: this.dropout,
+            headDropout: extras.headDropout,
+            inputEmbeddings: extras.inputEmbeddings
+          },
+          logits => crossEntropy(logits, labels)
+        ) ?? null);
+    if (!checkpointed) {
+      return tf.variableGrads(f, vars);
+    }
+    // Keyed like tf.variableGrads: by variable name.
+    const grads: tf.NamedTensorMap = {};
+    for (const [name, v] of this.model.trainable) {
+      const g = checkpointed.grads.get(name);
+      if (g) {
+        grads[v.name] = g;
+      }
+    }
+    return { value: checkpointed.value, grads };
   }
 
   /** Frees the member's trainable variables and optimiser state. */

@@ -23,6 +23,16 @@ export interface ITrainableModel {
     options: IForwardOptions,
     overrides?: ReadonlyMap<string, tf.Tensor>
   ): tf.Tensor2D;
+  /**
+   * Loss and gradients (by trainable name) of a training pass with gradient checkpointing, when
+   * this model needs it to fit in memory (full fine-tuning of a BERT-base-sized model on wasm);
+   * null when the ordinary pass (logits under tf.variableGrads) should be used.
+   */
+  checkpointedGrads?(
+    batch: IEncodedBatch,
+    options: IForwardOptions,
+    loss: (logits: tf.Tensor2D) => tf.Scalar
+  ): { value: tf.Scalar; grads: Map<string, tf.Tensor> } | null;
   /** A copy sharing the frozen backbone: only the trainable variables are duplicated. */
   clone(): ITrainableModel;
   /** Frees the trainable variables (never the shared backbone). */
