@@ -7,6 +7,8 @@
 #                               bundled by esbuild
 #     tfjs-backend-wasm*.wasm   for --backend wasm (read beside the bundle, never fetched)
 #     node_modules/webgpu/      the npm `webgpu` package's JS + dist/linux-x64/dawn.node only
+#     node_modules/@tensorflow/tfjs-backend-wasm/  package.json + the threaded build's Emscripten
+#                               loader and worker script (multi-threaded wasm, src/deni/backend)
 #     lib/libvulkan.so.1        Vulkan loader, used only when the target has none
 #     torch_step.py             the PyTorch side
 # and fails if the archive exceeds 64 MiB; the unpacked folder is removed afterwards.
@@ -49,6 +51,12 @@ say "bundling bench/gpu/gpu-check.ts"
 cp "$ROOT/bench/gpu/torch_step.py" "$STAGE/"
 cp "$WASM_DIR/tfjs-backend-wasm.wasm" "$WASM_DIR/tfjs-backend-wasm-simd.wasm" \
   "$WASM_DIR/tfjs-backend-wasm-threaded-simd.wasm" "$STAGE/"
+TFW=$ROOT/node_modules/@tensorflow/tfjs-backend-wasm
+mkdir -p "$STAGE/node_modules/@tensorflow/tfjs-backend-wasm/wasm-out"
+cp "$TFW/package.json" "$STAGE/node_modules/@tensorflow/tfjs-backend-wasm/"
+cp "$TFW/wasm-out/tfjs-backend-wasm-threaded-simd.js" \
+  "$TFW/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js" \
+  "$STAGE/node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/"
 cp "$ROOT/node_modules/webgpu/package.json" "$ROOT/node_modules/webgpu/index.js" \
   "$ROOT/node_modules/webgpu/LICENSE.md" "$STAGE/node_modules/webgpu/"
 cp "$DAWN" "$STAGE/node_modules/webgpu/dist/linux-x64/"
