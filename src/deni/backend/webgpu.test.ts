@@ -92,7 +92,7 @@ function runChild(
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const text = execFileSync(
     tsx,
-    [path.join(__dirname, 'webgpu-train-child.ts'), backend, dir, out, '3'],
+    [path.join(__dirname, '../model/train-child.ts'), backend, dir, out, '3'],
     {
       cwd: repoRoot,
       encoding: 'utf8',

@@ -9,18 +9,19 @@ function runChildWithReason(
   env: Record<string, string> = {}
 ): { hash: string; reason: string } {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
-  const [hash, reason] = execFileSync(
+  const out = execFileSync(
     tsx,
-    [path.join(__dirname, 'determinism-child.ts'), backend, dir],
+    [path.join(__dirname, 'train-child.ts'), backend, dir],
     {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { ...process.env, ...env }
     }
-  )
-    .trim()
-    .split('\n');
-  return { hash, reason };
+  );
+  const { sha256, reason } = JSON.parse(
+    out.trim().split('\n').pop() as string
+  ) as { sha256: string; reason: string };
+  return { hash: sha256, reason };
 }
 
 function runChild(backend: string, dir: string): string {

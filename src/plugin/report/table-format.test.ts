@@ -37,7 +37,7 @@ describe('tableToMarkdown', () => {
 
   it('escapes pipes, emphasis, links and HTML so text stays text', () => {
     expect(escapeMarkdown('a|b *c* _d_ [e](f) <g> \\')).toBe(
-      'a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\<g\\> \\\\'
+      'a\\|b \\*c\\* \\_d\\_ \\[e\\](f) &lt;g&gt; \\\\'
     );
     const table = doneBundle().tables[0];
     table.rows[0].label = 'x|y\nz';

@@ -2,7 +2,11 @@
  * The paper-style table as Markdown and LaTeX text, produced in the plugin from the bundle's
  * `IReportTable` (the same numbers the rendered table shows), for "Copy as Markdown/LaTeX".
  */
+import { escapeLatex, escapeMarkdown } from '../../deni/report/escape';
 import type { IReportTable, ITableCell } from '../../deni/report/types';
+
+// The report module's escaping (browser-safe), so copied tables escape like `%%deni report`.
+export { escapeLatex, escapeMarkdown };
 
 /** Header of the row-label column (rows are strategies in the paper-style table). */
 export const ROW_HEADER = 'Strategy';
@@ -22,14 +26,6 @@ function orderedRows(table: IReportTable, order?: readonly number[]): Row[] {
     }
     return row;
   });
-}
-
-/** Escape Markdown table syntax so cell text cannot break the table or add emphasis/links. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/([|*_`[\]<>#])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
 }
 
 function markdownCell(cell: ITableCell | null): string {
@@ -72,28 +68,6 @@ export function tableToMarkdown(
     'Bold: best mean of the column; italic: lowest std of the column.'
   );
   return lines.join('\n') + '\n';
-}
-
-const LATEX_SPECIALS: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '&': '\\&',
-  '%': '\\%',
-  $: '\\$',
-  '#': '\\#',
-  _: '\\_',
-  '{': '\\{',
-  '}': '\\}',
-  '~': '\\textasciitilde{}',
-  '^': '\\textasciicircum{}',
-  '<': '\\textless{}',
-  '>': '\\textgreater{}'
-};
-
-/** Escape LaTeX special characters so cell text is typeset literally (no commands run). */
-export function escapeLatex(text: string): string {
-  return text
-    .replace(/[\\&%$#_{}~^<>]/g, ch => LATEX_SPECIALS[ch])
-    .replace(/\r?\n/g, ' ');
 }
 
 function latexCell(cell: ITableCell | null): string {

@@ -1,21 +1,22 @@
-// Child process of webgpu.test.ts (test support, not part of the public API): trains a few
-// seeded steps (Adam, dropout, embeddings trainable so the scatter gradient runs) of a model
-// folder on one back-end, writes every final weight (sorted by name, float32, concatenated) to
-// OUT_FILE and prints JSON {backend, reason, losses, sha256}.
-// Usage: tsx webgpu-train-child.ts BACKEND MODEL_DIR OUT_FILE [STEPS]
+// Child process of determinism.test.ts and backend/webgpu.test.ts (test support, not exported):
+// trains a few seeded steps (Adam, dropout, embeddings trainable so the scatter gradient runs) of
+// a model folder on one back-end, prints JSON {backend, reason, losses, sha256} (the hash covers
+// the losses' run and every final weight) and, given OUT_FILE, writes the final weights there
+// (sorted by name, float32, concatenated).
+// Usage: tsx train-child.ts BACKEND MODEL_DIR [OUT_FILE|-] [STEPS]
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { batchTensors, forward, initHead, loadModel } from '../model';
+import { initBackend, parseBackendName } from '../backend';
 import { Rng } from '../random';
 import { encodeBatch } from '../text';
-import { initBackend, parseBackendName } from './index';
+import { batchTensors, forward, initHead, loadModel } from './index';
 
 async function main(): Promise<void> {
   const [backend, dir, outFile, stepsArg] = process.argv.slice(2);
-  if (!backend || !dir || !outFile) {
+  if (!backend || !dir) {
     throw new Error(
-      'usage: webgpu-train-child.ts BACKEND MODEL_DIR OUT_FILE [STEPS]'
+      'usage: train-child.ts BACKEND MODEL_DIR [OUT_FILE|-] [STEPS]'
     );
   }
   const steps = Number(stepsArg ?? 3);
@@ -79,7 +80,9 @@ async function main(): Promise<void> {
     hash.update(bytes);
     parts.push(bytes);
   }
-  writeFileSync(outFile, Buffer.concat(parts));
+  if (outFile && outFile !== '-') {
+    writeFileSync(outFile, Buffer.concat(parts));
+  }
   process.stdout.write(
     `${JSON.stringify({ backend: choice.name, reason: choice.reason, losses, sha256: hash.digest('hex') })}\n`
   );
