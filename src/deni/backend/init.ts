@@ -217,6 +217,15 @@ async function start(name: IBackendChoice['name']): Promise<string> {
     );
   }
   await tf.ready();
+  if (name === 'wasm') {
+    // The pool tfjs-wasm really made (the thread count never changes results, only speed).
+    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+    const actual = Math.max(1, getThreadsCount());
+    note = note.replace(
+      /^\d+ threads?/,
+      `${actual} thread${actual > 1 ? 's' : ''}`
+    );
+  }
   return note;
 }
 

@@ -43,7 +43,7 @@ function workerScriptFile(contents: string): string {
 // tfjs-wasm sizes its thread pool as min(requested, logical cores / 2), assuming two
 // hyper-threads per core (src/cc/backend.cc). Emscripten reads the core count from os.cpus()
 // while the module starts, so for that moment only we report enough cores for the threads asked
-// for; the pool then has exactly `threads` threads, which we check afterwards.
+// for; the pool then has exactly `threads` threads (initBackend reports the count it got).
 async function withReportedCores<T>(
   cores: number,
   start: () => Promise<T>
