@@ -5,12 +5,8 @@
 // kernels, which are listed too, so the columns add up to more than the step.
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, parseBackendName } from '../src/deni/backend';
+import { arg } from './args';
 import { prepareStep } from './step-setup';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 function table(
   totals: Map<string, { ms: number; n: number }>,

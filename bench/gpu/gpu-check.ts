@@ -26,6 +26,8 @@ import {
   type WeightMap
 } from '../../src/deni/model';
 import { Rng } from '../../src/deni/random';
+import { median } from '../../src/deni/report/descriptive';
+import { arg } from '../args';
 import { makeEngineStep } from '../step-setup';
 
 /** Hugging Face configs of the timed architectures. */
@@ -70,11 +72,6 @@ const BATCH = 8;
 const SEQ = 50;
 const CLASSES = 2;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-
 function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);
 }
@@ -86,12 +83,6 @@ function positiveInt(name: string, fallback: number): number {
     throw new Error(`--${name} ${raw}: expected a positive integer`);
   }
   return v;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function say(line: string): void {

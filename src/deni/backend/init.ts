@@ -146,15 +146,17 @@ export const defaultProbe: IBackendProbe = {
   }
 };
 
-// tfjs-wasm accepts its file paths only before its first initialisation.
-let wasmStarted: string | null = null;
+// tfjs-wasm takes its file paths and thread count only before its first start; this holds why
+// the thread count is what it is once the back-end was set up.
+let wasmThreadsWhy: string | null = null;
 
 const WASM_THREADS_NOTE = '$DENI_WASM_THREADS; results do not depend on it';
 
-// Returns a note for the back-end reason (the wasm thread count), or ''.
+// Registers the wasm back-end (threaded when more than one thread is asked for); returns why
+// the thread count is what it is, for the back-end reason.
 async function startWasm(): Promise<string> {
-  if (wasmStarted !== null) {
-    return wasmStarted;
+  if (wasmThreadsWhy !== null) {
+    return wasmThreadsWhy;
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   let threads = wasmThreadCount();
@@ -179,16 +181,17 @@ async function startWasm(): Promise<string> {
         dir + 'tfjs-backend-wasm-threaded-simd.wasm'
     });
   }
-  wasmStarted = `${threads} thread${threads > 1 ? 's' : ''} (${why})`;
-  return wasmStarted;
+  wasmThreadsWhy = why;
+  return why;
 }
 
+// Starts back-end `name`; returns a note for its reason (the wasm thread count), or ''.
 async function start(name: IBackendChoice['name']): Promise<string> {
-  let note = '';
+  let why = '';
   if (name === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
   } else if (name === 'wasm') {
-    note = await startWasm();
+    why = await startWasm();
   } else if (name === 'webgpu') {
     if (!webgpuGpu) {
       throw new Error('webgpu back-end started without a probed adapter');
@@ -213,20 +216,17 @@ async function start(name: IBackendChoice['name']): Promise<string> {
   const ok = await tf.setBackend(name);
   if (!ok) {
     throw new Error(
-      `tfjs could not initialise the '${name}' back-end${name === 'wasm' ? ` with ${note}; DENI_WASM_THREADS=1 uses the single-thread build` : ''}`
+      `tfjs could not initialise the '${name}' back-end${name === 'wasm' ? ` (wasm threads: ${why}; DENI_WASM_THREADS=1 uses the single-thread build)` : ''}`
     );
   }
   await tf.ready();
-  if (name === 'wasm') {
-    // The pool tfjs-wasm really made (the thread count never changes results, only speed).
-    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-    const actual = Math.max(1, getThreadsCount());
-    note = note.replace(
-      /^\d+ threads?/,
-      `${actual} thread${actual > 1 ? 's' : ''}`
-    );
+  if (name !== 'wasm') {
+    return '';
   }
-  return note;
+  // The pool tfjs-wasm really made (the thread count never changes results, only speed).
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = Math.max(1, getThreadsCount());
+  return `${threads} thread${threads > 1 ? 's' : ''} (${why})`;
 }
 
 let current: IBackendChoice | null = null;

@@ -18,7 +18,7 @@ export function coreCount(): number {
  * Threads for the wasm back-end: $DENI_WASM_THREADS when set (an integer 1..8, else an error
  * naming the value), otherwise one per core, at most 8. The thread count never changes results:
  * XNNPACK splits matmuls by output tiles, so every output element is summed by one thread in the
- * same order (checked bit for bit by `wasm-threads.test.ts`).
+ * same order (checked bit for bit by `model/determinism.test.ts`).
  */
 export function wasmThreadCount(
   env: NodeJS.ProcessEnv = process.env,
@@ -46,8 +46,5 @@ export function threadsPerWorker(
   env: NodeJS.ProcessEnv = process.env,
   cores: number = coreCount()
 ): number {
-  if (env[WASM_THREADS_ENV]?.trim()) {
-    return wasmThreadCount(env, cores);
-  }
-  return Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(cores / workers)));
+  return wasmThreadCount(env, Math.floor(cores / workers));
 }

@@ -413,10 +413,10 @@ export function checkpointedGrads(
       ])
     )
   ];
-  const inLayers = new Set<string>();
-  for (let l = 0; l < config.numHiddenLayers; l++) {
-    layerNames(l).forEach(n => inLayers.add(n));
-  }
+  const namesByLayer = Array.from({ length: config.numHiddenLayers }, (_, l) =>
+    layerNames(l)
+  );
+  const inLayers = new Set(namesByLayer.flat());
   const embedNames = [...trainable].filter(
     n =>
       n.startsWith('embeddings.') ||
@@ -489,7 +489,7 @@ export function checkpointedGrads(
     let dy = headGrads[0];
     accumulate(headNames, headGrads.slice(1));
     for (let l = config.numHiddenLayers - 1; l >= 0; l--) {
-      const names = layerNames(l).filter(n => trainable.has(n));
+      const names = namesByLayer[l].filter(n => trainable.has(n));
       const values = names.map(n => weightOf(weights, n));
       const drop = replayingDropout(options.dropout, stageMasks[l + 1]);
       const g = tf.grads((h: tf.Tensor, ...ws: tf.Tensor[]) =>

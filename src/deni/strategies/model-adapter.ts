@@ -1,4 +1,10 @@
-import { checkpointedGrads, forward, shouldCheckpoint } from '../model';
+import {
+  checkpointedGrads,
+  forward,
+  shouldCheckpoint,
+  type IEncodedBatch,
+  type IForwardOptions
+} from '../model';
 import type { IModelState } from '../peft';
 import type { ITrainableModel } from '../train';
 
@@ -8,6 +14,13 @@ import type { ITrainableModel } from '../train';
  * Copies come from `IModelState.clone`, which duplicates only the trainable tensors.
  */
 export function stateModel(state: IModelState): ITrainableModel {
+  const hooksFor = (batch: IEncodedBatch, options: IForwardOptions) =>
+    state.hooks({
+      training: options.training,
+      dropout: options.dropout,
+      // UniPELT's gates average each sample's tokens, so they need the batch size.
+      batchSize: batch.inputIds.shape[0]
+    });
   return {
     trainable: state.trainable,
     numClasses: state.numClasses,
@@ -24,12 +37,7 @@ export function stateModel(state: IModelState): ITrainableModel {
           weights.set(name, t);
         }
       }
-      const hooks = state.hooks({
-        training: options.training,
-        dropout: options.dropout,
-        // UniPELT's gates average each sample's tokens, so they need the batch size.
-        batchSize: batch.inputIds.shape[0]
-      });
+      const hooks = hooksFor(batch, options);
       return forward(state.config, weights, batch, { ...options, hooks })
         .logits;
     },
@@ -39,14 +47,9 @@ export function stateModel(state: IModelState): ITrainableModel {
       for (const v of state.trainable.values()) {
         weightBytes += v.size * 4;
       }
-      const hooks = state.hooks({
-        training: options.training,
-        dropout: options.dropout,
-        batchSize: b
-      });
       // Input noise draws in the embedding stage, which a recomputation would redraw.
       if (
-        hooks ||
+        hooksFor(batch, options) ||
         options.inputEmbeddings ||
         !shouldCheckpoint(state.config, weightBytes, b * s, s)
       ) {

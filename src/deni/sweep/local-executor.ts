@@ -1,10 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WASM_THREADS_ENV, threadsPerWorker } from '../backend/threads';
+import {
+  WASM_THREADS_ENV,
+  coreCount,
+  threadsPerWorker
+} from '../backend/threads';
 import { describeRun } from './expand';
 import type { IExecutor, IExecutorHooks } from './executor';
 import type { IRunSpec } from './types';
@@ -26,9 +29,7 @@ export interface ILocalExecutorOptions {
 
 /** Default worker count: one per core. */
 export function defaultWorkerCount(): number {
-  return typeof os.availableParallelism === 'function'
-    ? os.availableParallelism()
-    : os.cpus().length;
+  return coreCount();
 }
 
 /**

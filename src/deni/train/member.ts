@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Gradient kernels are registered by the vendored bundle (tfjs-core's Node entry has none, and its
 // dist/register_all_gradients.js is extension-less ESM that Node cannot load from dist/*.mjs).
 import { ensureGradients } from '../backend/gradients';
-import type { IEncodedBatch } from '../model/types';
+import type { IEncodedBatch, IForwardOptions } from '../model/types';
 import type { Rng } from '../random';
 import { disposeBatch, makeBatch, sequentialBatches } from './batches';
 import type { CostMeter } from './cost-meter';
@@ -86,23 +86,26 @@ export class TrainingMember {
   ): Promise<number> {
     const trainable = this.model.trainable;
     const vars = [...trainable.values()];
+    const options: IForwardOptions = {
+      training: true,
+      dropout: this.dropout,
+      headDropout: extras.headDropout,
+      inputEmbeddings: extras.inputEmbeddings
+    };
     const f = (): tf.Scalar => {
       const overrides = extras.overrides
         ? extras.overrides(trainable)
         : undefined;
-      const logits = this.model.logits(
-        batch,
-        {
-          training: true,
-          dropout: this.dropout,
-          headDropout: extras.headDropout,
-          inputEmbeddings: extras.inputEmbeddings
-        },
-        overrides
-      );
-      return crossEntropy(logits, labels);
+      return crossEntropy(this.model.logits(batch, options, overrides), labels);
     };
-    const { value, grads } = this.gradients(batch, labels, extras, f, vars);
+    const { value, grads } = this.gradients(
+      batch,
+      labels,
+      options,
+      extras.overrides !== undefined,
+      f,
+      vars
+    );
     // Gradients are alive now: the step's high-water mark for the cost meter.
     context.sample?.();
     const loss = (await value.data())[0];
@@ -138,21 +141,15 @@ export class TrainingMember {
   private gradients(
     batch: IEncodedBatch,
     labels: tf.Tensor1D,
-    extras: IStepExtras,
+    options: IForwardOptions,
+    hasOverrides: boolean,
     f: () => tf.Scalar,
     vars: tf.Variable[]
   ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-    const checkpointed = extras.overrides
+    const checkpointed = hasOverrides
       ? null
-      : (this.model.checkpointedGrads?.(
-          batch,
-          {
-            training: true,
-            dropout: this.dropout,
-            headDropout: extras.headDropout,
-            inputEmbeddings: extras.inputEmbeddings
-          },
-          logits => crossEntropy(logits, labels)
+      : (this.model.checkpointedGrads?.(batch, options, logits =>
+          crossEntropy(logits, labels)
         ) ?? null);
     if (!checkpointed) {
       return tf.variableGrads(f, vars);

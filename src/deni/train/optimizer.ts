@@ -194,10 +194,8 @@ export class AdamOptimizer {
       const dim = p.shape[1] as number;
       const idx = tf.tensor2d(rows, [rows.length, 1], 'int32');
       // Moments of rows seen before move to their new places; new rows start at zero.
-      const grow = (prev: tf.Tensor | undefined): tf.Tensor | undefined => {
-        if (!prev || before.length === rows.length) {
-          return prev;
-        }
+      let places: tf.Tensor | null = null;
+      if (before.length > 0 && before.length < rows.length) {
         const at = new Int32Array(before.length);
         let k = 0;
         rows.forEach((r, i) => {
@@ -205,11 +203,10 @@ export class AdamOptimizer {
             at[k++] = i;
           }
         });
-        return tf.scatterND(tf.tensor2d(at, [at.length, 1], 'int32'), prev, [
-          rows.length,
-          dim
-        ]);
-      };
+        places = tf.tensor2d(at, [at.length, 1], 'int32');
+      }
+      const grow = (prev: tf.Tensor | undefined): tf.Tensor | undefined =>
+        prev && places ? tf.scatterND(places, prev, [rows.length, dim]) : prev;
       const [nextRows, m, v] = this.update(
         tf.gatherND(p, idx),
         tf.gatherND(g, idx),
