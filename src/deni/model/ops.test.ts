@@ -3,11 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { Rng } from '../random';
 import {
+  activation,
   batchMatMul,
+  erfRational,
   gatherRows,
   isTrainable,
   markFrozen,
-  matMulWT
+  matMulWT,
+  transpose2d
 } from './ops';
 import { maxAbsDiff } from './test-support';
 
@@ -178,6 +181,106 @@ describe('batchMatMul on wasm (grouped convolution)', () => {
     const wasm = await run('wasm');
     for (let i = 0; i < 3; i++) {
       expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('wasm fast paths give the cpu results', () => {
+  it('transpose2d equals tf.transpose bit for bit, through either route', async () => {
+    await initBackend('wasm');
+    const rng = new Rng(7);
+    // [384, 10] and [128, 6] take the 3-D route (rows a multiple of 64), the others tfjs's 2-D one.
+    for (const shape of [
+      [384, 10],
+      [128, 6],
+      [400, 12],
+      [7, 5],
+      [64, 3]
+    ]) {
+      const x = rand(rng, shape) as tf.Tensor2D;
+      const ours = transpose2d(x);
+      expect(ours.shape).toEqual([shape[1], shape[0]]);
+      expect(Array.from(ours.dataSync())).toEqual(
+        Array.from(tf.transpose(x).dataSync())
+      );
+    }
+  });
+
+  it('matMulWT packs the smaller operand on wasm and still gives the cpu value and gradients', async () => {
+    // x [4, 6] @ W^T with W [10, 6] takes the flipped forward (4 rows < 10 columns); x [4, 12]
+    // with W [3, 12] flips the input and weight gradients (4 < 12 and 3 < 12).
+    for (const [n, out, inn] of [
+      [4, 10, 6],
+      [4, 3, 12],
+      [9, 5, 5]
+    ]) {
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await initBackend(backend);
+        const rng = new Rng(8);
+        const x = rand(rng, [n, inn]);
+        const w = rand(rng, [out, inn]);
+        const up = rand(rng, [n, out]);
+        const value = matMulWT(x as tf.Tensor2D, w as tf.Tensor2D);
+        const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(matMulWT(a as tf.Tensor2D, b as tf.Tensor2D), up))
+        )([x, w]);
+        expect(gx.shape).toEqual([n, inn]);
+        expect(gw.shape).toEqual([out, inn]);
+        return [value.dataSync(), gx.dataSync(), gw.dataSync()];
+      };
+      const cpu = await run('cpu');
+      const wasm = await run('wasm');
+      for (let i = 0; i < 3; i++) {
+        expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(1e-5);
+      }
+    }
+  });
+
+  it("erfRational matches tfjs's erf to float32 accuracy over [-6, 6]", async () => {
+    await initBackend('cpu');
+    const x = tf.linspace(-6, 6, 2401);
+    expect(
+      maxAbsDiff(erfRational(x).dataSync(), tf.erf(x).dataSync())
+    ).toBeLessThan(5e-7);
+  });
+
+  it('GELU (erf and tanh forms) and its gradient on wasm equal the exact formulas on cpu', async () => {
+    const exact = {
+      gelu: (x: tf.Tensor) =>
+        tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)),
+      gelu_new: (x: tf.Tensor) =>
+        tf.mul(
+          tf.mul(x, 0.5),
+          tf.add(
+            tf.tanh(
+              tf.mul(
+                tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)),
+                Math.sqrt(2 / Math.PI)
+              )
+            ),
+            1
+          )
+        )
+    };
+    for (const name of ['gelu', 'gelu_new'] as const) {
+      await initBackend('cpu');
+      const points = tf.linspace(-9, 9, 1201);
+      const reference = [
+        exact[name](points).dataSync(),
+        tf
+          .grad((t: tf.Tensor) => tf.sum(exact[name](t)))(points)
+          .dataSync()
+      ];
+      await initBackend('wasm');
+      const x = tf.linspace(-9, 9, 1201);
+      const ours = [
+        activation(name, x).dataSync(),
+        tf
+          .grad((t: tf.Tensor) => tf.sum(activation(name, t)))(x)
+          .dataSync()
+      ];
+      expect(maxAbsDiff(ours[0], reference[0])).toBeLessThan(2e-6);
+      expect(maxAbsDiff(ours[1], reference[1])).toBeLessThan(2e-6);
     }
   });
 });

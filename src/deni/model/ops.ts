@@ -65,6 +65,82 @@ export function isTrainable(t: tf.Tensor): boolean {
   return !(t instanceof tf.Variable) || t.trainable;
 }
 
+// Rows counts whose largest power-of-two factor reaches this make tfjs-wasm's 2-D transpose slow.
+const ALIASING_ROWS = 64;
+
+// The largest power of two dividing n (n > 0), capped at ALIASING_ROWS.
+function powerOfTwoFactor(n: number): number {
+  let p = 1;
+  while (n % (p * 2) === 0 && p < ALIASING_ROWS) {
+    p *= 2;
+  }
+  return p;
+}
+
+/**
+ * x [r, c] transposed to [c, r], the same values as tf.transpose. tfjs-wasm's 2-D transpose
+ * writes with a stride of r floats and is 3-9x slower when r is a multiple of 64 (384, 768,
+ * 1536: every weight here) from cache-set aliasing; its 3-D transpose of the [r, c/2, 2] view
+ * writes in order and reads with a stride of c, which costs less even when c aliases too. So
+ * wasm takes the 3-D route for such r (measured [1536, 384]: 2.6 -> 0.5 ms; [384, 1536]: 1.7 ->
+ * 0.7 ms; [384, 400]: 0.42 -> 0.08 ms) and keeps the 2-D one for r = 400 ([400, 1536]: 0.33 ms
+ * against 0.71 ms).
+ */
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  const [r, c] = x.shape;
+  if (
+    tf.getBackend() !== 'wasm' ||
+    c % 2 !== 0 ||
+    powerOfTwoFactor(r) < ALIASING_ROWS
+  ) {
+    return tf.transpose(x);
+  }
+  return tf.tidy(() =>
+    tf.reshape(tf.transpose(tf.reshape(x, [r, c / 2, 2]), [1, 2, 0]), [c, r])
+  );
+}
+
+// A 2-D operand of a product: a stored tensor, used as is or transposed.
+type Operand = { t: tf.Tensor2D; transposed: boolean };
+
+function materialise({ t, transposed }: Operand): tf.Tensor2D {
+  return transposed ? transpose2d(t) : t;
+}
+
+/*
+ * a @ b for operands given as stored tensors and transpose marks. XNNPACK (tfjs-wasm) re-packs
+ * the right operand of every matmul whose tensor it has not seen, and weights and activations
+ * are new tensors every step, so packing costs in proportion to the right operand's K x N. On
+ * wasm the product is taken as (b^T @ a^T)^T when a has fewer rows than b has columns, so the
+ * smaller operand is packed: measured per MiniLM layer (fresh operands, 2 threads) 7.0 -> 6.1 ms
+ * for the 1536-wide forward, 7.7 -> 6.6 ms and 7.5 -> 6.7 ms for the narrowing layer's input
+ * and weight gradients. The choice depends only on shapes, so results stay reproducible.
+ */
+function product(a: Operand, b: Operand): tf.Tensor2D {
+  return tf.tidy(() => {
+    const rows = a.t.shape[a.transposed ? 1 : 0];
+    const cols = b.t.shape[b.transposed ? 0 : 1];
+    if (tf.getBackend() === 'wasm' && rows < cols) {
+      return transpose2d(
+        tf.matMul(
+          materialise({ t: b.t, transposed: !b.transposed }),
+          materialise({ t: a.t, transposed: !a.transposed })
+        )
+      );
+    }
+    return tf.matMul(materialise(a), materialise(b));
+  });
+}
+
+const plain = (t: tf.Tensor): Operand => ({
+  t: t as tf.Tensor2D,
+  transposed: false
+});
+const flipped = (t: tf.Tensor): Operand => ({
+  t: t as tf.Tensor2D,
+  transposed: true
+});
+
 /**
  * y = x @ W^T for torch-layout W [out, in] and x [n, in]. Gradients: dx = dy @ W,
  * dW = dy^T @ x, both as plain matmuls; dW is skipped for frozen W.
@@ -76,8 +152,8 @@ export function matMulWT(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
     return withGrad(([xi], save) => {
       save([]);
       return {
-        value: tf.matMul(xi as tf.Tensor2D, tf.transpose(w)),
-        gradFunc: dy => [tf.matMul(dy as tf.Tensor2D, w)]
+        value: product(plain(xi), flipped(w)),
+        gradFunc: dy => [product(plain(dy), plain(w))]
       };
     }, x) as tf.Tensor2D;
   }
@@ -85,14 +161,11 @@ export function matMulWT(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
     ([xi, wi], save) => {
       save([xi, wi]);
       return {
-        value: tf.matMul(xi as tf.Tensor2D, tf.transpose(wi as tf.Tensor2D)),
-        gradFunc: (dy, saved) => {
-          const [xs, ws] = saved as tf.Tensor2D[];
-          return [
-            tf.matMul(dy as tf.Tensor2D, ws),
-            tf.matMul(tf.transpose(dy as tf.Tensor2D), xs)
-          ];
-        }
+        value: product(plain(xi), flipped(wi)),
+        gradFunc: (dy, [xs, ws]) => [
+          product(plain(dy), plain(ws)),
+          product(flipped(dy), plain(xs))
+        ]
       };
     },
     x,
@@ -214,6 +287,63 @@ export function layerNorm(
   );
 }
 
+/*
+ * Exact GELU for wasm. tfjs-wasm's Erf, Exp and Tanh are scalar libm loops (6.7, 3.2 and 8.8 ms
+ * for [400, 1536], against 0.03-0.07 ms for its XNNPACK multiply/add and 0.25 ms for its XNNPACK
+ * sigmoid), so erf is evaluated as the rational approximation XLA and Eigen use for float32
+ * (clamped to [-4, 4], beyond which erf is +-1 in float32) with multiplies and adds, and the
+ * Gaussian density's exp(-h) as sigmoid(-h) / sigmoid(h).
+ */
+const ERF_NUMERATOR = [
+  -2.72614225801306e-10, 2.77068142495902e-8, -2.10102402082508e-6,
+  -5.69250639462346e-5, -7.34990630326855e-4, -2.95459980854025e-3,
+  -1.60960333262415e-2
+];
+const ERF_DENOMINATOR = [
+  -1.45660718464996e-5, -2.13374055278905e-4, -1.68282697438203e-3,
+  -7.37332916720468e-3, -1.42647390514189e-2
+];
+
+// Horner's rule in x2 for coefficients from the highest power down.
+function horner(x2: tf.Tensor, coefficients: number[]): tf.Tensor {
+  let acc: tf.Tensor = tf.scalar(coefficients[0]);
+  for (const c of coefficients.slice(1)) {
+    acc = tf.add(tf.mul(acc, x2), c);
+  }
+  return acc;
+}
+
+/** erf(x) to float32 accuracy from multiplies, adds and one divide (no transcendental kernel). */
+export function erfRational(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const xc = tf.clipByValue(x, -4, 4);
+    const x2 = tf.mul(xc, xc);
+    return tf.div(
+      tf.mul(xc, horner(x2, ERF_NUMERATOR)),
+      horner(x2, ERF_DENOMINATOR)
+    );
+  });
+}
+
+// x * Phi(x) with Phi the standard normal CDF; its gradient Phi(x) + x * phi(x) reuses Phi.
+function geluErfWasm(x: tf.Tensor): tf.Tensor {
+  return withGrad(([xi], save) => {
+    const cdf = tf.mul(tf.add(erfRational(tf.mul(xi, Math.SQRT1_2)), 1), 0.5);
+    save([xi, cdf]);
+    return {
+      value: tf.mul(xi, cdf),
+      gradFunc: (dy, [xs, phi]) => {
+        const half = tf.mul(tf.mul(xs, xs), 0.5);
+        const density = tf.mul(
+          tf.div(tf.sigmoid(tf.neg(half)), tf.sigmoid(half)),
+          1 / Math.sqrt(2 * Math.PI)
+        );
+        return [tf.mul(dy, tf.add(phi, tf.mul(xs, density)))];
+      }
+    };
+  }, x);
+}
+
 /** The activations of HF configs: exact erf GELU, tanh GELU (`gelu_new`), ReLU. */
 export function activation(
   name: 'gelu' | 'gelu_new' | 'relu',
@@ -223,11 +353,15 @@ export function activation(
     return tf.relu(x);
   }
   if (name === 'gelu') {
+    if (tf.getBackend() === 'wasm') {
+      return geluErfWasm(x);
+    }
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
   }
+  // 0.5 (1 + tanh(u)) = sigmoid(2u): one sigmoid (XNNPACK on wasm) instead of tanh.
   const inner = tf.mul(
     tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)),
-    Math.sqrt(2 / Math.PI)
+    2 * Math.sqrt(2 / Math.PI)
   );
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  return tf.mul(x, tf.sigmoid(inner));
 }
