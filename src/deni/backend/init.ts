@@ -19,6 +19,7 @@ import {
   chooseBackend
 } from './select';
 import { wasmThreadCount } from './threads';
+import { installWasmKernels } from './wasm-kernels';
 import { registerThreadedWasm } from './wasm-threads';
 
 /** Native TensorFlow bindings, best first; optional, never a dependency of the package. */
@@ -226,7 +227,14 @@ async function start(name: IBackendChoice['name']): Promise<string> {
   // The pool tfjs-wasm really made (the thread count never changes results, only speed).
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = Math.max(1, getThreadsCount());
-  return `${threads} thread${threads > 1 ? 's' : ''} (${why})`;
+  let kernels = 'fused Adam kernel';
+  try {
+    await installWasmKernels();
+  } catch (e) {
+    // Same results through tfjs's own kernels, only slower.
+    kernels = `no fused kernels (${errorText(e)})`;
+  }
+  return `${threads} thread${threads > 1 ? 's' : ''} (${why}); ${kernels}`;
 }
 
 let current: IBackendChoice | null = null;

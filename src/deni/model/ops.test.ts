@@ -7,11 +7,14 @@ import {
   batchMatMul,
   erfRational,
   gatherRows,
+  geluErfWasm,
   isTrainable,
+  layerNorm,
   markFrozen,
   matMulWT,
   transpose2d
 } from './ops';
+import { hasWasmKernels } from '../backend/wasm-kernels';
 import { maxAbsDiff } from './test-support';
 
 function rand(rng: Rng, shape: number[]): tf.Tensor {
@@ -281,6 +284,59 @@ describe('wasm fast paths give the cpu results', () => {
       ];
       expect(maxAbsDiff(ours[0], reference[0])).toBeLessThan(2e-6);
       expect(maxAbsDiff(ours[1], reference[1])).toBeLessThan(2e-6);
+    }
+  });
+
+  it('GELU: the fused wasm kernel gives the tf-ops route bit for bit, and both gradients the exact one', async () => {
+    await initBackend('cpu');
+    const exact = (t: tf.Tensor) =>
+      tf.mul(tf.mul(t, 0.5), tf.add(tf.erf(tf.mul(t, Math.SQRT1_2)), 1));
+    // 1203 points: a tail after the 4-lane loop; past +-13 the density underflows.
+    const points = tf.linspace(-15, 15, 1203);
+    const exactGrad = tf
+      .grad((t: tf.Tensor) => tf.sum(exact(t)))(points)
+      .dataSync();
+    await initBackend('wasm');
+    expect(hasWasmKernels()).toBe(true);
+    const x = tf.linspace(-15, 15, 1203);
+    const fused = geluErfWasm(x, true).dataSync();
+    const ops = geluErfWasm(x, false).dataSync();
+    expect(fused.findIndex((v, i) => !Object.is(v, ops[i]))).toBe(-1);
+    for (const route of [true, false]) {
+      const grad = tf
+        .grad((t: tf.Tensor) => tf.sum(geluErfWasm(t, route)))(x)
+        .dataSync();
+      expect(maxAbsDiff(grad, exactGrad)).toBeLessThan(2e-6);
+    }
+  });
+
+  it('LayerNorm: the fused wasm gradient equals tfjs autodiff on cpu (rows, 3-D input, width tails)', async () => {
+    for (const shape of [
+      [5, 6],
+      [2, 3, 8],
+      [7, 384],
+      [3, 1]
+    ]) {
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await initBackend(backend);
+        const rng = new Rng(11);
+        const d = shape[shape.length - 1];
+        const x = tf.add(tf.mul(rand(rng, shape), 3), 1);
+        const gamma = rand(rng, [d]);
+        const beta = rand(rng, [d]);
+        const up = rand(rng, shape);
+        const value = layerNorm(x, gamma, beta, 1e-5);
+        const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(layerNorm(a, g, b, 1e-5), up))
+        )([x, gamma, beta]);
+        expect(grads.map(t => t.shape)).toEqual([shape, [d], [d]]);
+        return [value, ...grads].map(t => t.dataSync());
+      };
+      const cpu = await run('cpu');
+      const wasm = await run('wasm');
+      for (let i = 0; i < 4; i++) {
+        expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(2e-5);
+      }
     }
   });
 });

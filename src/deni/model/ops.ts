@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradients } from '../backend/gradients';
+import {
+  fusedGelu,
+  fusedGeluGrad,
+  fusedLayerNormGrad,
+  hasWasmKernels
+} from '../backend/wasm-kernels';
+import { ERF_DENOMINATOR, ERF_NUMERATOR } from '../backend/wasm-kernels-wat';
 
 /*
  * Operations with hand-written gradients. tfjs-wasm runs matmuls with a transpose flag ~10x
@@ -271,18 +278,48 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   ) as tf.Tensor2D;
 }
 
-/** LayerNorm over the last axis (biased variance, like torch). */
+// LayerNorm's forward as tf ops: [y, mean, 1 / sqrt(variance + eps)] (biased variance, like torch).
+function layerNormParts(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number
+): tf.Tensor[] {
+  const mean = tf.mean(x, -1, true);
+  const centred = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centred), -1, true);
+  const rstd = tf.rsqrt(tf.add(variance, eps));
+  return [tf.add(tf.mul(tf.mul(centred, rstd), gamma), beta), mean, rstd];
+}
+
+/**
+ * LayerNorm over the last axis (biased variance, like torch). On wasm its gradient is one fused
+ * kernel (tfjs's autodiff of the forward costs ~3 ms per [400, 384] call there, 40 ms of a
+ * MiniLM step); elsewhere tfjs differentiates the forward's ops.
+ */
 export function layerNorm(
   x: tf.Tensor,
   gamma: tf.Tensor,
   beta: tf.Tensor,
   eps: number
 ): tf.Tensor {
-  const mean = tf.mean(x, -1, true);
-  const centred = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centred), -1, true);
-  return tf.add(
-    tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, eps))), gamma),
+  if (!hasWasmKernels()) {
+    return layerNormParts(x, gamma, beta, eps)[0];
+  }
+  return withGrad(
+    ([xi, g, b], save) => {
+      const [y, mean, rstd] = layerNormParts(xi, g, b, eps);
+      save([xi, g, mean, rstd]);
+      return {
+        value: y,
+        gradFunc: (dy, [xs, gs, m, r]) => {
+          const [dx, dGamma, dBeta] = fusedLayerNormGrad(dy, xs, gs, m, r);
+          return [dx, tf.reshape(dGamma, g.shape), tf.reshape(dBeta, b.shape)];
+        }
+      };
+    },
+    x,
+    gamma,
     beta
   );
 }
@@ -291,18 +328,11 @@ export function layerNorm(
  * Exact GELU for wasm. tfjs-wasm's Erf, Exp and Tanh are scalar libm loops (6.7, 3.2 and 8.8 ms
  * for [400, 1536], against 0.03-0.07 ms for its XNNPACK multiply/add and 0.25 ms for its XNNPACK
  * sigmoid), so erf is evaluated as the rational approximation XLA and Eigen use for float32
- * (clamped to [-4, 4], beyond which erf is +-1 in float32) with multiplies and adds, and the
+ * (clamped to [-4, 4], beyond which erf is +-1 in float32) with multiplies and adds. With the
+ * fused kernels installed (backend/wasm-kernels.ts) the forward is one kernel doing the same
+ * float32 operations (the same bits) and the gradient another; without them, tf ops, the
  * Gaussian density's exp(-h) as sigmoid(-h) / sigmoid(h).
  */
-const ERF_NUMERATOR = [
-  -2.72614225801306e-10, 2.77068142495902e-8, -2.10102402082508e-6,
-  -5.69250639462346e-5, -7.34990630326855e-4, -2.95459980854025e-3,
-  -1.60960333262415e-2
-];
-const ERF_DENOMINATOR = [
-  -1.45660718464996e-5, -2.13374055278905e-4, -1.68282697438203e-3,
-  -7.37332916720468e-3, -1.42647390514189e-2
-];
 
 // Horner's rule in x2 for coefficients from the highest power down.
 function horner(x2: tf.Tensor, coefficients: number[]): tf.Tensor {
@@ -325,9 +355,20 @@ export function erfRational(x: tf.Tensor): tf.Tensor {
   });
 }
 
-// x * Phi(x) with Phi the standard normal CDF; its gradient Phi(x) + x * phi(x) reuses Phi.
-function geluErfWasm(x: tf.Tensor): tf.Tensor {
+/**
+ * x * Phi(x) with Phi the standard normal CDF, for wasm; its gradient Phi(x) + x * phi(x) reuses
+ * Phi. `fused: false` takes the tf-ops route even where the fused kernels exist (tests compare).
+ */
+export function geluErfWasm(x: tf.Tensor, fused = hasWasmKernels()): tf.Tensor {
   return withGrad(([xi], save) => {
+    if (fused) {
+      const [y, cdf] = fusedGelu(xi);
+      save([xi, cdf]);
+      return {
+        value: y,
+        gradFunc: (dy, [xs, phi]) => [fusedGeluGrad(dy, xs, phi)]
+      };
+    }
     const cdf = tf.mul(tf.add(erfRational(tf.mul(xi, Math.SQRT1_2)), 1), 0.5);
     save([xi, cdf]);
     return {

@@ -3,7 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { Rng } from '../random';
+import { fusedAdam, hasWasmKernels } from '../backend/wasm-kernels';
 import {
+  adamOps,
   AdamOptimizer,
   ADAM_DEFAULTS,
   ADAMW_DEFAULTS,
@@ -14,6 +16,15 @@ import { linearLr, linearSchedule } from './schedule';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+const ADAM_CONSTANTS = {
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  lr: 1e-3,
+  bc1: 0.1,
+  bc2Sqrt: 0.03
+};
 
 /** PyTorch's Adam/AdamW on one scalar parameter, in float64. */
 function torchAdam(
@@ -151,6 +162,51 @@ describe('AdamOptimizer', () => {
       await tf.setBackend('cpu');
     }
   );
+
+  it('runs on wasm as one fused kernel that gives the tf ops update bit for bit', async () => {
+    await initBackend('wasm');
+    expect(hasWasmKernels()).toBe(true);
+    const rng = new Rng(9);
+    const t = (n: number, scale = 1) =>
+      tf.tensor1d(rng.normalArray(n).map(x => x * scale));
+    // Sizes with and without a tail after the 4-lane loop; steps 1 (no moments yet) and 3.
+    for (const n of [1, 3, 8, 1030]) {
+      const p = t(n);
+      const g = t(n);
+      const m = t(n, 0.01);
+      const v = tf.abs(t(n, 0.01));
+      for (const [moments, step] of [
+        [false, 1],
+        [true, 3]
+      ] as const) {
+        const constants = {
+          beta1: 0.9,
+          beta2: 0.999,
+          eps: 1e-8,
+          lr: 2e-5,
+          bc1: 1 - 0.9 ** step,
+          bc2Sqrt: Math.sqrt(1 - 0.999 ** step)
+        };
+        const mm = moments ? m : undefined;
+        const vv = moments ? v : undefined;
+        const fused = fusedAdam(p, g, mm, vv, constants);
+        const ops = adamOps(p, g, mm, vv, constants);
+        for (let i = 0; i < 3; i++) {
+          const a = fused[i].dataSync();
+          const b = ops[i].dataSync();
+          expect(a.findIndex((x, j) => !Object.is(x, b[j]))).toBe(-1);
+        }
+        // The update really moved p (the comparison is not of two copies of the input).
+        expect(fused[0].dataSync()[0]).not.toBe(p.dataSync()[0]);
+        tf.dispose([...fused, ...ops]);
+      }
+      expect(() => fusedAdam(p, t(n + 1), m, v, ADAM_CONSTANTS)).toThrow(
+        new RegExp(`g has shape \\[${n + 1}\\]`)
+      );
+      tf.dispose([p, g, m, v]);
+    }
+    await tf.setBackend('cpu');
+  });
 
   it('rejects bad settings and missing gradients with the name', () => {
     expect(() => new AdamOptimizer({ ...ADAM_DEFAULTS, beta1: 1 })).toThrow(

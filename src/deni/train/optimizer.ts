@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  fusedAdam,
+  hasWasmKernels,
+  type IAdamAttrs
+} from '../backend/wasm-kernels';
 import type { IOptimizerConfig } from './types';
 
 /** PAPER.md: Adam (0.9, 0.999, 1e-8), no weight decay. */
@@ -53,6 +58,28 @@ function nonZeroRows(g: tf.Tensor): Int32Array {
     }
   });
   return Int32Array.from(rows);
+}
+
+/**
+ * PyTorch's element-wise Adam update as tf ops: [next p, m1, v1], with m and v absent on the
+ * first step. wasm runs the same float32 operations fused (`backend/wasm-kernels.ts`), bit for bit.
+ */
+export function adamOps(
+  p: tf.Tensor,
+  g: tf.Tensor,
+  mPrev: tf.Tensor | undefined,
+  vPrev: tf.Tensor | undefined,
+  { beta1, beta2, eps, lr, bc1, bc2Sqrt }: IAdamAttrs
+): tf.Tensor[] {
+  const m1 = mPrev
+    ? tf.add(tf.mul(mPrev, beta1), tf.mul(g, 1 - beta1))
+    : tf.mul(g, 1 - beta1);
+  const v1 = vPrev
+    ? tf.add(tf.mul(vPrev, beta2), tf.mul(tf.square(g), 1 - beta2))
+    : tf.mul(tf.square(g), 1 - beta2);
+  const denom = tf.add(tf.div(tf.sqrt(v1), bc2Sqrt), eps);
+  const next = tf.sub(p, tf.mul(tf.div(m1, denom), lr / bc1));
+  return [next, m1, v1];
 }
 
 /**
@@ -136,7 +163,7 @@ export class AdamOptimizer {
     }
   }
 
-  // The element-wise Adam update of PyTorch: [next, m1, v1].
+  // PyTorch's element-wise Adam update: [next, m1, v1]; one fused kernel on wasm.
   private update(
     p: tf.Tensor,
     g: tf.Tensor,
@@ -147,15 +174,11 @@ export class AdamOptimizer {
     bc2Sqrt: number
   ): tf.Tensor[] {
     const { beta1, beta2, eps } = this.config;
-    const m1 = mPrev
-      ? tf.add(tf.mul(mPrev, beta1), tf.mul(g, 1 - beta1))
-      : tf.mul(g, 1 - beta1);
-    const v1 = vPrev
-      ? tf.add(tf.mul(vPrev, beta2), tf.mul(tf.square(g), 1 - beta2))
-      : tf.mul(tf.square(g), 1 - beta2);
-    const denom = tf.add(tf.div(tf.sqrt(v1), bc2Sqrt), eps);
-    const next = tf.sub(p, tf.mul(tf.div(m1, denom), lr / bc1));
-    return [next, m1, v1];
+    const constants = { beta1, beta2, eps, lr, bc1, bc2Sqrt };
+    if (hasWasmKernels() && p.dtype === 'float32') {
+      return fusedAdam(p, g, mPrev, vPrev, constants);
+    }
+    return adamOps(p, g, mPrev, vPrev, constants);
   }
 
   private replaceMoments(name: string, m1: tf.Tensor, v1: tf.Tensor): void {

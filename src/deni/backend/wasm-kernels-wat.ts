@@ -1,0 +1,316 @@
+/*
+ * The fused kernels' WebAssembly text (see wasm-kernels.ts). Each element-wise formula is written
+ * once against `Lanes` and emitted twice: a 4-lane SIMD loop and a 1-lane loop for the tail.
+ * Pointers are byte offsets into tfjs-wasm's memory; counts are elements.
+ */
+
+type Width = 'f32x4' | 'f32';
+type FloatOp =
+  'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max' | 'nearest';
+
+// One lane type's spelling of the operations the kernels use.
+class Lanes {
+  constructor(readonly w: Width) {}
+  get simd(): boolean {
+    return this.w === 'f32x4';
+  }
+  /** The element at byte offset $o (or $o + the named pointer local). */
+  load(ptr: string): string {
+    const at = `(i32.add (local.get $${ptr}) (local.get $o))`;
+    return this.simd ? `(v128.load align=4 ${at})` : `(f32.load ${at})`;
+  }
+  store(ptr: string, value: string): string {
+    const at = `(i32.add (local.get $${ptr}) (local.get $o))`;
+    return this.simd
+      ? `(v128.store align=4 ${at} ${value})`
+      : `(f32.store ${at} ${value})`;
+  }
+  /** An f32 local (parameter) broadcast to the lanes. */
+  param(name: string): string {
+    return this.simd
+      ? `(f32x4.splat (local.get $${name}))`
+      : `(local.get $${name})`;
+  }
+  /** A float32 constant; `Math.fround` is what tfjs makes of a JS number in a scalar tensor. */
+  num(value: number): string {
+    const c = `(f32.const ${floatText(value)})`;
+    return this.simd ? `(f32x4.splat ${c})` : c;
+  }
+  op(name: FloatOp, ...args: string[]): string {
+    return `(${this.w}.${name} ${args.join(' ')})`;
+  }
+  /** A local of this lane type, named per width so both loops can declare it. */
+  local(name: string): string {
+    return `$${name}_${this.w}`;
+  }
+  get(name: string): string {
+    return `(local.get ${this.local(name)})`;
+  }
+  set(name: string, value: string): string {
+    return `(local.set ${this.local(name)} ${value})`;
+  }
+  declare(...names: string[]): string {
+    return names
+      .map(n => `(local ${this.local(n)} ${this.simd ? 'v128' : 'f32'})`)
+      .join(' ');
+  }
+  /** 2^n for integral float lanes n in [-126, 127], built from the exponent bits. */
+  pow2(n: string): string {
+    return this.simd
+      ? `(i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s ${n}) (i32x4.splat (i32.const 127))) (i32.const 23))`
+      : `(f32.reinterpret_i32 (i32.shl (i32.add (i32.trunc_sat_f32_s ${n}) (i32.const 127)) (i32.const 23)))`;
+  }
+}
+
+// A float literal WAT reads back as exactly Math.fround(value).
+function floatText(value: number): string {
+  const f = Math.fround(value);
+  return Object.is(f, -0) ? '-0.0' : f.toPrecision(9);
+}
+
+const BOTH = [new Lanes('f32x4'), new Lanes('f32')];
+
+/*
+ * Loops `body` over elements $i = 0 .. $count of the current stretch, setting byte offset $o:
+ * four at a time, then one at a time. `tag` keeps labels unique when a function has several loops.
+ */
+function elementLoop(
+  tag: string,
+  count: string,
+  body: (l: Lanes) => string
+): string {
+  return BOTH.map(l => {
+    const limit = l.simd ? `(i32.and ${count} (i32.const -4))` : count;
+    const label = `${tag}_${l.w}`;
+    return `
+    (block $done_${label} (loop $next_${label}
+      (br_if $done_${label} (i32.ge_u (local.get $i) ${limit}))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      ${body(l)}
+      (local.set $i (i32.add (local.get $i) (i32.const ${l.simd ? 4 : 1})))
+      (br $next_${label})))`;
+  }).join('');
+}
+
+/*
+ * Adam as optimizer.ts's adamOps computes it, operation for operation: m1 = m b1 + g c1,
+ * v1 = v b2 + (g g) c2, next = p - (m1 / (sqrt(v1) / bc2 + eps)) * step. The `first` variant has
+ * no m and v (the first step: m1 = g c1, v1 = (g g) c2).
+ */
+function adam(first: boolean): string {
+  const body = (l: Lanes): string => {
+    const g = l.load('g');
+    const gc1 = l.op('mul', g, l.param('c1'));
+    const g2c2 = l.op('mul', l.op('mul', g, g), l.param('c2'));
+    const m1 = first
+      ? gc1
+      : l.op('add', l.op('mul', l.load('m'), l.param('b1')), gc1);
+    const v1 = first
+      ? g2c2
+      : l.op('add', l.op('mul', l.load('v'), l.param('b2')), g2c2);
+    const denom = l.op(
+      'add',
+      l.op('div', l.op('sqrt', l.get('v1')), l.param('bc2')),
+      l.param('eps')
+    );
+    const step = l.op('mul', l.op('div', l.get('m1'), denom), l.param('step'));
+    return `${l.set('m1', m1)} ${l.set('v1', v1)}
+      ${l.store('outM', l.get('m1'))}
+      ${l.store('outV', l.get('v1'))}
+      ${l.store('outP', l.op('sub', l.load('p'), step))}`;
+  };
+  return `
+  (func (export "${first ? 'adam_first' : 'adam'}")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $outP i32) (param $outM i32) (param $outV i32) (param $n i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+    (param $bc2 f32) (param $eps f32) (param $step f32)
+    (local $i i32) (local $o i32)
+    ${BOTH.map(l => l.declare('m1', 'v1')).join(' ')}
+    ${elementLoop('adam', '(local.get $n)', body)})`;
+}
+
+/*
+ * erf(x) for float32 as the rational function XLA and Eigen use (their float32 erf): x clamped to
+ * [-4, 4] (erf is +-1 in float32 beyond), then x P(x^2) / Q(x^2).
+ */
+export const ERF_NUMERATOR = [
+  -2.72614225801306e-10, 2.77068142495902e-8, -2.10102402082508e-6,
+  -5.69250639462346e-5, -7.34990630326855e-4, -2.95459980854025e-3,
+  -1.60960333262415e-2
+];
+export const ERF_DENOMINATOR = [
+  -1.45660718464996e-5, -2.13374055278905e-4, -1.68282697438203e-3,
+  -7.37332916720468e-3, -1.42647390514189e-2
+];
+
+function horner(l: Lanes, x2: string, coefficients: number[]): string {
+  let acc = l.op('mul', l.num(coefficients[0]), x2);
+  coefficients.slice(1).forEach((c, i) => {
+    acc =
+      i === 0
+        ? l.op('add', acc, l.num(c))
+        : l.op('add', l.op('mul', acc, x2), l.num(c));
+  });
+  return acc;
+}
+
+/*
+ * GELU forward, y = x Phi(x) with Phi(x) = (erf(x / sqrt 2) + 1) / 2, in the order of model/ops.ts's
+ * tf-ops version (so both give the same bits): outputs y and Phi (kept for the gradient).
+ */
+function geluForward(): string {
+  const body = (l: Lanes): string => {
+    const xc = l.op(
+      'min',
+      l.op('max', l.op('mul', l.load('x'), l.num(Math.SQRT1_2)), l.num(-4)),
+      l.num(4)
+    );
+    const erf = l.op(
+      'div',
+      l.op('mul', l.get('xc'), horner(l, l.get('x2'), ERF_NUMERATOR)),
+      horner(l, l.get('x2'), ERF_DENOMINATOR)
+    );
+    const cdf = l.op('mul', l.op('add', erf, l.num(1)), l.num(0.5));
+    return `${l.set('xc', xc)} ${l.set('x2', l.op('mul', l.get('xc'), l.get('xc')))}
+      ${l.set('cdf', cdf)}
+      ${l.store('outCdf', l.get('cdf'))}
+      ${l.store('outY', l.op('mul', l.load('x'), l.get('cdf')))}`;
+  };
+  return `
+  (func (export "gelu_forward")
+    (param $x i32) (param $outY i32) (param $outCdf i32) (param $n i32)
+    (local $i i32) (local $o i32)
+    ${BOTH.map(l => l.declare('xc', 'x2', 'cdf')).join(' ')}
+    ${elementLoop('gelu_f', '(local.get $n)', body)})`;
+}
+
+/*
+ * exp(z) for z <= 0 (Cephes expf: z = n ln 2 + r with |r| <= ln 2 / 2, a degree-7 polynomial in r,
+ * times 2^n; ~1 ulp). z is clamped at -87 (exp = 1.6e-38 there, 0 to every use below).
+ */
+function expNonPositive(l: Lanes, z: string, tmp: string): string {
+  const zc = l.op('max', z, l.num(-87));
+  const n = l.op('nearest', l.op('mul', l.get(tmp), l.num(Math.LOG2E)));
+  const r = l.op(
+    'sub',
+    l.op('sub', l.get(tmp), l.op('mul', l.get(`${tmp}n`), l.num(0.693359375))),
+    l.op('mul', l.get(`${tmp}n`), l.num(-2.1219444e-4))
+  );
+  let p = l.num(1.98756915e-4);
+  for (const c of [
+    1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1,
+    5.0000001201e-1
+  ]) {
+    p = l.op('add', l.op('mul', p, l.get(`${tmp}r`)), l.num(c));
+  }
+  const poly = l.op(
+    'add',
+    l.op(
+      'add',
+      l.op('mul', p, l.op('mul', l.get(`${tmp}r`), l.get(`${tmp}r`))),
+      l.get(`${tmp}r`)
+    ),
+    l.num(1)
+  );
+  return `${l.set(tmp, zc)} ${l.set(`${tmp}n`, n)} ${l.set(`${tmp}r`, r)}
+      ${l.set(tmp, l.op('mul', poly, l.pow2(l.get(`${tmp}n`))))}`;
+}
+
+/* GELU gradient: dx = dy (Phi(x) + x phi(x)), phi(x) = exp(-x^2 / 2) / sqrt(2 pi). */
+function geluBackward(): string {
+  const body = (l: Lanes): string => {
+    const x = l.load('x');
+    const half = l.op('mul', l.op('mul', x, x), l.num(-0.5));
+    const density = l.op('mul', l.get('e'), l.num(1 / Math.sqrt(2 * Math.PI)));
+    return `${expNonPositive(l, half, 'e')}
+      ${l.store('outDx', l.op('mul', l.load('dy'), l.op('add', l.load('cdf'), l.op('mul', x, density))))}`;
+  };
+  return `
+  (func (export "gelu_backward")
+    (param $dy i32) (param $x i32) (param $cdf i32) (param $outDx i32) (param $n i32)
+    (local $i i32) (local $o i32)
+    ${BOTH.map(l => l.declare('e', 'en', 'er')).join(' ')}
+    ${elementLoop('gelu_b', '(local.get $n)', body)})`;
+}
+
+// Sum of a v128 accumulator's four lanes plus a scalar one.
+function laneSum(simd: string, scalar: string): string {
+  const lane = (k: number): string => `(f32x4.extract_lane ${k} ${simd})`;
+  return `(f32.add (f32.add (f32.add ${lane(0)} ${lane(1)}) (f32.add ${lane(2)} ${lane(3)})) ${scalar})`;
+}
+
+/*
+ * LayerNorm gradient over rows of width d, from the forward's per-row mean and 1/std:
+ * xhat = (x - mean) rstd, g = dy gamma; dx = rstd (g - mean(g) - xhat mean(g xhat));
+ * dgamma = sum over rows of dy xhat, dbeta = sum over rows of dy (both zeroed here first).
+ */
+function layerNormBackward(): string {
+  const xhat = (l: Lanes): string =>
+    l.op('mul', l.op('sub', l.load('rx'), l.param('mu')), l.param('rs'));
+  const g = (l: Lanes): string => l.op('mul', l.load('rdy'), l.load('gamma'));
+  const zero = (l: Lanes): string =>
+    `${l.store('outGamma', l.num(0))} ${l.store('outBeta', l.num(0))}`;
+  const sums = (
+    l: Lanes
+  ): string => `${l.set('xh', xhat(l))} ${l.set('gg', g(l))}
+      ${l.set('s1', l.op('add', l.get('s1'), l.get('gg')))}
+      ${l.set('s2', l.op('add', l.get('s2'), l.op('mul', l.get('gg'), l.get('xh'))))}
+      ${l.store('outGamma', l.op('add', l.load('outGamma'), l.op('mul', l.load('rdy'), l.get('xh'))))}
+      ${l.store('outBeta', l.op('add', l.load('outBeta'), l.load('rdy')))}`;
+  const dx = (l: Lanes): string =>
+    l.store(
+      'rdx',
+      l.op(
+        'mul',
+        l.param('rs'),
+        l.op(
+          'sub',
+          l.op('sub', g(l), l.param('a')),
+          l.op('mul', xhat(l), l.param('b'))
+        )
+      )
+    );
+  const row = (name: string): string =>
+    `(local.set $r${name} (i32.add (local.get $${name}) (local.get $rowBytes)))`;
+  return `
+  (func (export "layer_norm_backward")
+    (param $dy i32) (param $x i32) (param $gamma i32) (param $mean i32) (param $rstd i32)
+    (param $outDx i32) (param $outGamma i32) (param $outBeta i32) (param $rows i32) (param $d i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32)
+    (local $rx i32) (local $rdy i32) (local $rdx i32)
+    (local $mu f32) (local $rs f32) (local $a f32) (local $b f32)
+    ${BOTH.map(l => l.declare('s1', 's2', 'xh', 'gg')).join(' ')}
+    (local.set $i (i32.const 0))
+    ${elementLoop('ln_zero', '(local.get $d)', zero)}
+    (block $rows_done (loop $next_row
+      (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2)))
+      ${row('x')} ${row('dy')}
+      (local.set $rdx (i32.add (local.get $outDx) (local.get $rowBytes)))
+      (local.set $mu (f32.load (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $rs (f32.load (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s2_f32x4 (v128.const i32x4 0 0 0 0))
+      (local.set $s1_f32 (f32.const 0)) (local.set $s2_f32 (f32.const 0))
+      (local.set $i (i32.const 0))
+      ${elementLoop('ln_sums', '(local.get $d)', sums)}
+      (local.set $a (f32.div ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')} (f32.convert_i32_u (local.get $d))))
+      (local.set $b (f32.div ${laneSum('(local.get $s2_f32x4)', '(local.get $s2_f32)')} (f32.convert_i32_u (local.get $d))))
+      (local.set $i (i32.const 0))
+      ${elementLoop('ln_dx', '(local.get $d)', dx)}
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next_row)))
+  )`;
+}
+
+/** The kernels' module text; tfjs-wasm's memory is imported (shared in its threaded build). */
+export function kernelsWat(sharedMemory: boolean): string {
+  const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)';
+  return `(module
+  (import "env" "memory" ${memory})
+  ${adam(false)}
+  ${adam(true)}
+  ${geluForward()}
+  ${geluBackward()}
+  ${layerNormBackward()})`;
+}
