@@ -21,6 +21,7 @@ export const ADAM_KERNEL = 'DeniAdamUpdate';
 export const GELU_KERNEL = 'DeniGelu';
 export const GELU_GRAD_KERNEL = 'DeniGeluGrad';
 export const LAYER_NORM_GRAD_KERNEL = 'DeniLayerNormGrad';
+export const TRANSPOSE_KERNEL = 'DeniTranspose2D';
 
 type Pointers = (...args: number[]) => void;
 
@@ -30,6 +31,7 @@ interface IKernelExports {
   gelu_forward: Pointers;
   gelu_backward: Pointers;
   layer_norm_backward: Pointers;
+  transpose: Pointers;
 }
 
 // What the kernels need of tfjs-wasm's BackendWasm (its public methods and Emscripten module).
@@ -135,6 +137,13 @@ const KERNELS: Record<string, KernelBody> = {
       sizeOf(x.shape)
     );
     return [dx];
+  },
+  [TRANSPOSE_KERNEL]: (exports, call) => {
+    const x = call.input('x');
+    const [r, c] = x.shape;
+    const out = call.output([c, r]);
+    exports.transpose(call.at(x), call.at(out), r, c);
+    return [out];
   },
   [LAYER_NORM_GRAD_KERNEL]: (exports, call) => {
     const x = call.input('x');
@@ -293,4 +302,9 @@ export function fusedLayerNormGrad(
     mean: [mean, rows],
     rstd: [rstd, rows]
   });
+}
+
+/** x [r, c] (float32) transposed to [c, r]: the values of tf.transpose. */
+export function fusedTranspose(x: tf.Tensor2D): tf.Tensor2D {
+  return run(TRANSPOSE_KERNEL, { x: [x, x.size] })[0] as tf.Tensor2D;
 }
