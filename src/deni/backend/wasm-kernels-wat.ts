@@ -411,6 +411,53 @@ function transpose(): string {
     ${tailCols})`;
 }
 
+/* Column sums of x [rows, cols] (a bias gradient): out[j] = sum over i of x[i][j], rows in order. */
+function columnSums(): string {
+  const zero = (l: Lanes): string => l.store('out', l.num(0));
+  const add = (l: Lanes): string =>
+    l.store('out', l.op('add', l.load('out'), l.load('row')));
+  return `
+  (func (export "column_sums")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $row i32)
+    ${elementLoop('cs_zero', '(local.get $cols)', zero)}
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+      (local.set $i (i32.const 0))
+      ${elementLoop('cs_add', '(local.get $cols)', add)}`
+    )})`;
+}
+
+/*
+ * 1 for each row of x [rows, cols] holding a value other than +-0 (NaN counts), else 0: the rows a
+ * sparse embedding gradient touched. A row stops being read at its first such value.
+ */
+function nonZeroRows(): string {
+  const test = (l: Lanes): string => {
+    const nonZero = l.simd
+      ? `(v128.any_true (f32x4.ne ${l.load('row')} (v128.const i32x4 0 0 0 0)))`
+      : `(f32.ne ${l.load('row')} (f32.const 0))`;
+    return `(if ${nonZero} (then (local.set $flag (f32.const 1)) (br $found)))`;
+  };
+  return `
+  (func (export "non_zero_rows")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $row i32) (local $flag f32)
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+      (local.set $i (i32.const 0))
+      (local.set $flag (f32.const 0))
+      (block $found ${elementLoop('nz', '(local.get $cols)', test)})
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (local.get $flag))`
+    )})`;
+}
+
 /** The kernels' module text; tfjs-wasm's memory is imported (shared in its threaded build). */
 export function kernelsWat(sharedMemory: boolean): string {
   const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)';
@@ -421,5 +468,7 @@ export function kernelsWat(sharedMemory: boolean): string {
   ${geluForward()}
   ${geluBackward()}
   ${layerNormBackward()}
-  ${transpose()})`;
+  ${transpose()}
+  ${columnSums()}
+  ${nonZeroRows()})`;
 }

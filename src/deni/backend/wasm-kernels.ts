@@ -22,6 +22,8 @@ export const GELU_KERNEL = 'DeniGelu';
 export const GELU_GRAD_KERNEL = 'DeniGeluGrad';
 export const LAYER_NORM_GRAD_KERNEL = 'DeniLayerNormGrad';
 export const TRANSPOSE_KERNEL = 'DeniTranspose2D';
+export const COLUMN_SUMS_KERNEL = 'DeniColumnSums';
+export const NON_ZERO_ROWS_KERNEL = 'DeniNonZeroRows';
 
 type Pointers = (...args: number[]) => void;
 
@@ -32,6 +34,8 @@ interface IKernelExports {
   gelu_backward: Pointers;
   layer_norm_backward: Pointers;
   transpose: Pointers;
+  column_sums: Pointers;
+  non_zero_rows: Pointers;
 }
 
 // What the kernels need of tfjs-wasm's BackendWasm (its public methods and Emscripten module).
@@ -143,6 +147,20 @@ const KERNELS: Record<string, KernelBody> = {
     const [r, c] = x.shape;
     const out = call.output([c, r]);
     exports.transpose(call.at(x), call.at(out), r, c);
+    return [out];
+  },
+  [COLUMN_SUMS_KERNEL]: (exports, call) => {
+    const x = call.input('x');
+    const [rows, cols] = x.shape;
+    const out = call.output([cols]);
+    exports.column_sums(call.at(x), call.at(out), rows, cols);
+    return [out];
+  },
+  [NON_ZERO_ROWS_KERNEL]: (exports, call) => {
+    const x = call.input('x');
+    const [rows, cols] = x.shape;
+    const out = call.output([rows]);
+    exports.non_zero_rows(call.at(x), call.at(out), rows, cols);
     return [out];
   },
   [LAYER_NORM_GRAD_KERNEL]: (exports, call) => {
@@ -307,4 +325,14 @@ export function fusedLayerNormGrad(
 /** x [r, c] (float32) transposed to [c, r]: the values of tf.transpose. */
 export function fusedTranspose(x: tf.Tensor2D): tf.Tensor2D {
   return run(TRANSPOSE_KERNEL, { x: [x, x.size] })[0] as tf.Tensor2D;
+}
+
+/** Sums over the rows of x [rows, cols] (float32): [cols], rows added in order. */
+export function fusedColumnSums(x: tf.Tensor2D): tf.Tensor1D {
+  return run(COLUMN_SUMS_KERNEL, { x: [x, x.size] })[0] as tf.Tensor1D;
+}
+
+/** For each row of x [rows, cols] (float32): 1 if it holds a value other than +-0 (NaN too), else 0. */
+export function fusedNonZeroRows(x: tf.Tensor2D): tf.Tensor1D {
+  return run(NON_ZERO_ROWS_KERNEL, { x: [x, x.size] })[0] as tf.Tensor1D;
 }

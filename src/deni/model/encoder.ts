@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   activation,
+  addBias,
   batchMatMul,
   gatherRows,
   layerNorm,
@@ -52,7 +53,7 @@ function linear(ctx: IContext, module: string, x: tf.Tensor2D): tf.Tensor2D {
   const w = weightOf(ctx.weights, `${module}.weight`) as tf.Tensor2D;
   const b = weightOf(ctx.weights, `${module}.bias`);
   const base = (input: tf.Tensor): tf.Tensor =>
-    tf.add(matMulWT(input as tf.Tensor2D, w), b);
+    addBias(matMulWT(input as tf.Tensor2D, w), b);
   const hook = ctx.options.hooks?.linear;
   return (hook ? hook(module, x, base) : base(x)) as tf.Tensor2D;
 }

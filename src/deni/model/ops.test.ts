@@ -4,6 +4,7 @@ import { initBackend } from '../backend';
 import { Rng } from '../random';
 import {
   activation,
+  addBias,
   batchMatMul,
   erfRational,
   gatherRows,
@@ -342,6 +343,33 @@ describe('wasm fast paths give the cpu results', () => {
       const wasm = await run('wasm');
       for (let i = 0; i < 4; i++) {
         expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(2e-5);
+      }
+    }
+  });
+
+  it('addBias: the fused column-sum gradient on wasm equals tfjs autodiff on cpu', async () => {
+    for (const shape of [
+      [5, 6],
+      [400, 37],
+      [3, 1]
+    ]) {
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await initBackend(backend);
+        const rng = new Rng(12);
+        const y = rand(rng, shape) as tf.Tensor2D;
+        const bias = rand(rng, [shape[1]]);
+        const up = rand(rng, shape);
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(addBias(a as tf.Tensor2D, b), up))
+        )([y, bias]);
+        expect(grads.map(t => t.shape)).toEqual([shape, [shape[1]]]);
+        return [addBias(y, bias), ...grads].map(t => t.dataSync());
+      };
+      const cpu = await run('cpu');
+      const wasm = await run('wasm');
+      // Bias gradients are sums of 400 products (|sum| up to ~50): float32 rounding differs.
+      for (let i = 0; i < 3; i++) {
+        expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(1e-4);
       }
     }
   });
