@@ -227,7 +227,8 @@ async function start(name: IBackendChoice['name']): Promise<string> {
   // The pool tfjs-wasm really made (the thread count never changes results, only speed).
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = Math.max(1, getThreadsCount());
-  let kernels = 'fused Adam/GELU/LayerNorm kernels';
+  let kernels =
+    'fused SIMD kernels (Adam, GELU, LayerNorm and bias gradients, transpose)';
   try {
     await installWasmKernels();
   } catch (e) {
