@@ -54,6 +54,12 @@ class Lanes {
       .map(n => `(local ${this.local(n)} ${this.simd ? 'v128' : 'f32'})`)
       .join(' ');
   }
+  /** `value` where `mask` (a comparison of these lanes) holds, else 0. */
+  orZero(value: string, mask: string): string {
+    return this.simd
+      ? `(v128.bitselect ${value} (v128.const i32x4 0 0 0 0) ${mask})`
+      : `(select ${value} (f32.const 0) ${mask})`;
+  }
   /** 2^n for integral float lanes n in [-126, 127], built from the exponent bits. */
   pow2(n: string): string {
     return this.simd
@@ -187,10 +193,18 @@ function geluForward(): string {
 
 /*
  * exp(z) for z <= 0 (Cephes expf: z = n ln 2 + r with |r| <= ln 2 / 2, a degree-7 polynomial in r,
- * times 2^n; ~1 ulp). z is clamped at -87 (exp = 1.6e-38 there, 0 to every use below).
+ * times 2^n; ~1 ulp), and exactly 0 for z < floor (>= -87). The flush matters for speed: x86 runs
+ * arithmetic on denormal floats ~100x slower and wasm cannot turn that off, so values that would
+ * end up below float32's normal range become zeros instead (a denormal gradient would slow every
+ * later product that reads it). Uses locals tmp, tmp+n, tmp+r, tmp+z.
  */
-function expNonPositive(l: Lanes, z: string, tmp: string): string {
-  const zc = l.op('max', z, l.num(-87));
+function expNonPositive(
+  l: Lanes,
+  z: string,
+  tmp: string,
+  floor: number
+): string {
+  const zc = l.op('max', l.get(`${tmp}z`), l.num(floor));
   const n = l.op('nearest', l.op('mul', l.get(tmp), l.num(Math.LOG2E)));
   const r = l.op(
     'sub',
@@ -213,9 +227,13 @@ function expNonPositive(l: Lanes, z: string, tmp: string): string {
     ),
     l.num(1)
   );
-  return `${l.set(tmp, zc)} ${l.set(`${tmp}n`, n)} ${l.set(`${tmp}r`, r)}
-      ${l.set(tmp, l.op('mul', poly, l.pow2(l.get(`${tmp}n`))))}`;
+  const keep = l.op('ge', l.get(`${tmp}z`), l.num(floor));
+  return `${l.set(`${tmp}z`, z)} ${l.set(tmp, zc)} ${l.set(`${tmp}n`, n)} ${l.set(`${tmp}r`, r)}
+      ${l.set(tmp, l.orZero(l.op('mul', poly, l.pow2(l.get(`${tmp}n`))), keep))}`;
 }
+
+// exp(-x^2 / 2) under e^-80 is flushed: x phi(x) stays a normal float for every |x| it keeps.
+const GELU_EXP_FLOOR = -80;
 
 /* GELU gradient: dx = dy (Phi(x) + x phi(x)), phi(x) = exp(-x^2 / 2) / sqrt(2 pi). */
 function geluBackward(): string {
@@ -223,14 +241,14 @@ function geluBackward(): string {
     const x = l.load('x');
     const half = l.op('mul', l.op('mul', x, x), l.num(-0.5));
     const density = l.op('mul', l.get('e'), l.num(1 / Math.sqrt(2 * Math.PI)));
-    return `${expNonPositive(l, half, 'e')}
+    return `${expNonPositive(l, half, 'e', GELU_EXP_FLOOR)}
       ${l.store('outDx', l.op('mul', l.load('dy'), l.op('add', l.load('cdf'), l.op('mul', x, density))))}`;
   };
   return `
   (func (export "gelu_backward")
     (param $dy i32) (param $x i32) (param $cdf i32) (param $outDx i32) (param $n i32)
     (local $i i32) (local $o i32)
-    ${BOTH.map(l => l.declare('e', 'en', 'er')).join(' ')}
+    ${BOTH.map(l => l.declare('e', 'en', 'er', 'ez')).join(' ')}
     ${elementLoop('gelu_b', '(local.get $n)', body)})`;
 }
 
