@@ -6,7 +6,7 @@
 
 type Width = 'f32x4' | 'f32';
 type FloatOp =
-  'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max' | 'nearest';
+  'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max' | 'nearest' | 'ge';
 
 // One lane type's spelling of the operations the kernels use.
 class Lanes {
@@ -14,7 +14,7 @@ class Lanes {
   get simd(): boolean {
     return this.w === 'f32x4';
   }
-  /** The element at byte offset $o (or $o + the named pointer local). */
+  /** The element at the named pointer local plus byte offset $o. */
   load(ptr: string): string {
     const at = `(i32.add (local.get $${ptr}) (local.get $o))`;
     return this.simd ? `(v128.load align=4 ${at})` : `(f32.load ${at})`;
@@ -301,9 +301,11 @@ function layerNormBackward(): string {
     ${BOTH.map(l => l.declare('s1', 's2', 'xh', 'gg')).join(' ')}
     (local.set $i (i32.const 0))
     ${elementLoop('ln_zero', '(local.get $d)', zero)}
-    (block $rows_done (loop $next_row
-      (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2)))
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2)))
       ${row('x')} ${row('dy')}
       (local.set $rdx (i32.add (local.get $outDx) (local.get $rowBytes)))
       (local.set $mu (f32.load (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
@@ -315,10 +317,8 @@ function layerNormBackward(): string {
       (local.set $a (f32.div ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')} (f32.convert_i32_u (local.get $d))))
       (local.set $b (f32.div ${laneSum('(local.get $s2_f32x4)', '(local.get $s2_f32)')} (f32.convert_i32_u (local.get $d))))
       (local.set $i (i32.const 0))
-      ${elementLoop('ln_dx', '(local.get $d)', dx)}
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $next_row)))
-  )`;
+      ${elementLoop('ln_dx', '(local.get $d)', dx)}`
+    )})`;
 }
 
 // i8x16.shuffle byte indices taking float lanes `lanes` (0-3 first operand, 4-7 second).
@@ -327,7 +327,7 @@ function floatShuffle(a: string, b: string, lanes: number[]): string {
   return `(i8x16.shuffle ${bytes.join(' ')} ${a} ${b})`;
 }
 
-// A counted loop over local $v from `from` (already set) while < `limit`, stepping by `step`.
+// A counted loop over local $v, from the value the caller set, while < `limit`, by `step`.
 function countedLoop(
   v: string,
   limit: string,

@@ -98,6 +98,20 @@ type KernelBody = (
   attrs: tf.NamedAttrMap
 ) => tf.TensorInfo[];
 
+// A kernel of one matrix x [rows, cols] and one output of shape `outShape(rows, cols)`.
+function matrixKernel(
+  name: keyof IKernelExports,
+  outShape: (rows: number, cols: number) => number[]
+): KernelBody {
+  return (exports, call) => {
+    const x = call.input('x');
+    const [rows, cols] = x.shape;
+    const out = call.output(outShape(rows, cols));
+    exports[name](call.at(x), call.at(out), rows, cols);
+    return [out];
+  };
+}
+
 const KERNELS: Record<string, KernelBody> = {
   [ADAM_KERNEL]: (exports, call, attrs) => {
     const p = call.input('p');
@@ -143,27 +157,9 @@ const KERNELS: Record<string, KernelBody> = {
     );
     return [dx];
   },
-  [TRANSPOSE_KERNEL]: (exports, call) => {
-    const x = call.input('x');
-    const [r, c] = x.shape;
-    const out = call.output([c, r]);
-    exports.transpose(call.at(x), call.at(out), r, c);
-    return [out];
-  },
-  [COLUMN_SUMS_KERNEL]: (exports, call) => {
-    const x = call.input('x');
-    const [rows, cols] = x.shape;
-    const out = call.output([cols]);
-    exports.column_sums(call.at(x), call.at(out), rows, cols);
-    return [out];
-  },
-  [NON_ZERO_ROWS_KERNEL]: (exports, call) => {
-    const x = call.input('x');
-    const [rows, cols] = x.shape;
-    const out = call.output([rows]);
-    exports.non_zero_rows(call.at(x), call.at(out), rows, cols);
-    return [out];
-  },
+  [TRANSPOSE_KERNEL]: matrixKernel('transpose', (r, c) => [c, r]),
+  [COLUMN_SUMS_KERNEL]: matrixKernel('column_sums', (_, c) => [c]),
+  [NON_ZERO_ROWS_KERNEL]: matrixKernel('non_zero_rows', r => [r]),
   [LAYER_NORM_GRAD_KERNEL]: (exports, call) => {
     const x = call.input('x');
     const d = x.shape[x.shape.length - 1];
