@@ -17,14 +17,14 @@ import { kernelsWat } from './wasm-kernels-wat';
  * gradients and sums are checked against tfjs's autodiff of the exact formulas.
  */
 
-/** Kernel names (wasm only). */
-export const ADAM_KERNEL = 'DeniAdamUpdate';
-export const GELU_KERNEL = 'DeniGelu';
-export const GELU_GRAD_KERNEL = 'DeniGeluGrad';
-export const LAYER_NORM_GRAD_KERNEL = 'DeniLayerNormGrad';
-export const TRANSPOSE_KERNEL = 'DeniTranspose2D';
-export const COLUMN_SUMS_KERNEL = 'DeniColumnSums';
-export const NON_ZERO_ROWS_KERNEL = 'DeniNonZeroRows';
+// tfjs kernel names (registered for wasm only).
+const ADAM_KERNEL = 'DeniAdamUpdate';
+const GELU_KERNEL = 'DeniGelu';
+const GELU_GRAD_KERNEL = 'DeniGeluGrad';
+const LAYER_NORM_GRAD_KERNEL = 'DeniLayerNormGrad';
+const TRANSPOSE_KERNEL = 'DeniTranspose2D';
+const COLUMN_SUMS_KERNEL = 'DeniColumnSums';
+const NON_ZERO_ROWS_KERNEL = 'DeniNonZeroRows';
 
 type Pointers = (...args: number[]) => void;
 
@@ -90,8 +90,6 @@ class KernelCall {
   }
 }
 
-const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-
 type KernelBody = (
   exports: IKernelExports,
   call: KernelCall,
@@ -124,7 +122,7 @@ const KERNELS: Record<string, KernelBody> = {
       call.at(m),
       call.at(v),
       ...out.map(o => call.at(o)),
-      sizeOf(p.shape),
+      tf.util.sizeFromShape(p.shape),
       a.beta1,
       1 - a.beta1,
       a.beta2,
@@ -141,7 +139,7 @@ const KERNELS: Record<string, KernelBody> = {
     exports.gelu_forward(
       call.at(x),
       ...out.map(o => call.at(o)),
-      sizeOf(x.shape)
+      tf.util.sizeFromShape(x.shape)
     );
     return out;
   },
@@ -153,7 +151,7 @@ const KERNELS: Record<string, KernelBody> = {
       call.at(x),
       call.at(call.input('cdf')),
       call.at(dx),
-      sizeOf(x.shape)
+      tf.util.sizeFromShape(x.shape)
     );
     return [dx];
   },
@@ -171,7 +169,7 @@ const KERNELS: Record<string, KernelBody> = {
       call.at(call.input('mean')),
       call.at(call.input('rstd')),
       ...out.map(o => call.at(o)),
-      sizeOf(x.shape) / d,
+      tf.util.sizeFromShape(x.shape) / d,
       d
     );
     return out;

@@ -74,45 +74,16 @@ export function isTrainable(t: tf.Tensor): boolean {
   return !(t instanceof tf.Variable) || t.trainable;
 }
 
-// Row counts whose largest power-of-two factor reaches this make tfjs-wasm's 2-D transpose slow.
-const ALIASING_ROWS = 64;
-
-// The largest power of two dividing n (n > 0), capped at ALIASING_ROWS.
-function powerOfTwoFactor(n: number): number {
-  let p = 1;
-  while (n % (p * 2) === 0 && p < ALIASING_ROWS) {
-    p *= 2;
-  }
-  return p;
-}
-
 /**
  * x [r, c] transposed to [c, r], the same values as tf.transpose. tfjs-wasm's 2-D transpose
  * writes with a stride of r floats and is 3-9x slower when r is a multiple of 64 (384, 768,
- * 1536: every weight here) from cache-set aliasing. On wasm the back-end's fused kernel
- * (4 x 4 register blocks in 64 x 16 tiles) does it; without it (`fused: false`), tfjs's 3-D
- * transpose of the [r, c/2, 2] view, which writes in order and reads with a stride of c, is taken
- * for such r (measured [1536, 384]: 2.6 -> 0.5 ms; [384, 400]: 0.42 -> 0.08 ms), and tfjs's 2-D
- * one otherwise ([400, 1536]: 0.33 ms against 0.71 ms).
+ * 1536: every weight here) from cache-set aliasing, so on wasm the back-end's fused kernel
+ * (4 x 4 register blocks in 64 x 16 tiles) does it.
  */
-export function transpose2d(
-  x: tf.Tensor2D,
-  fused = hasWasmKernels()
-): tf.Tensor2D {
-  if (fused && x.dtype === 'float32') {
-    return fusedTranspose(x);
-  }
-  const [r, c] = x.shape;
-  if (
-    tf.getBackend() !== 'wasm' ||
-    c % 2 !== 0 ||
-    powerOfTwoFactor(r) < ALIASING_ROWS
-  ) {
-    return tf.transpose(x);
-  }
-  return tf.tidy(() =>
-    tf.reshape(tf.transpose(tf.reshape(x, [r, c / 2, 2]), [1, 2, 0]), [c, r])
-  );
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  return hasWasmKernels() && x.dtype === 'float32'
+    ? fusedTranspose(x)
+    : tf.transpose(x);
 }
 
 // A 2-D operand of a product: a stored tensor, used as is or transposed.
