@@ -1,3 +1,5 @@
+import { headMatmulWat } from './wasm-head-matmul-wat';
+
 /*
  * The fused kernels' WebAssembly text (see wasm-kernels.ts). Each element-wise formula is written
  * once against `Lanes` and emitted twice: a 4-lane SIMD loop and a 1-lane loop for the tail.
@@ -162,36 +164,6 @@ function horner(l: Lanes, x2: string, coefficients: number[]): string {
 }
 
 /*
- * GELU forward, y = x Phi(x) with Phi(x) = (erf(x / sqrt 2) + 1) / 2, in the order of model/ops.ts's
- * tf-ops version (so both give the same bits): outputs y and Phi (kept for the gradient).
- */
-function geluForward(): string {
-  const body = (l: Lanes): string => {
-    const xc = l.op(
-      'min',
-      l.op('max', l.op('mul', l.load('x'), l.num(Math.SQRT1_2)), l.num(-4)),
-      l.num(4)
-    );
-    const erf = l.op(
-      'div',
-      l.op('mul', l.get('xc'), horner(l, l.get('x2'), ERF_NUMERATOR)),
-      horner(l, l.get('x2'), ERF_DENOMINATOR)
-    );
-    const cdf = l.op('mul', l.op('add', erf, l.num(1)), l.num(0.5));
-    return `${l.set('xc', xc)} ${l.set('x2', l.op('mul', l.get('xc'), l.get('xc')))}
-      ${l.set('cdf', cdf)}
-      ${l.store('outCdf', l.get('cdf'))}
-      ${l.store('outY', l.op('mul', l.load('x'), l.get('cdf')))}`;
-  };
-  return `
-  (func (export "gelu_forward")
-    (param $x i32) (param $outY i32) (param $outCdf i32) (param $n i32)
-    (local $i i32) (local $o i32)
-    ${BOTH.map(l => l.declare('xc', 'x2', 'cdf')).join(' ')}
-    ${elementLoop('gelu_f', '(local.get $n)', body)})`;
-}
-
-/*
  * exp(z) for z <= 0 (Cephes expf: z = n ln 2 + r with |r| <= ln 2 / 2, a degree-7 polynomial in r,
  * times 2^n; ~1 ulp), and exactly 0 for z < floor (>= -87). The flush matters for speed: x86 runs
  * arithmetic on denormal floats ~100x slower and wasm cannot turn that off, so values that would
@@ -235,27 +207,101 @@ function expNonPositive(
 // exp(-x^2 / 2) under e^-80 is flushed: x phi(x) stays a normal float for every |x| it keeps.
 const GELU_EXP_FLOOR = -80;
 
-/* GELU gradient: dx = dy (Phi(x) + x phi(x)), phi(x) = exp(-x^2 / 2) / sqrt(2 pi). */
-function geluBackward(): string {
+/*
+ * GELU forward, y = x Phi(x) with Phi(x) = (erf(x / sqrt 2) + 1) / 2, in the order of model/ops.ts's
+ * tf-ops version (so both give the same bits), and its slope Phi(x) + x phi(x) with
+ * phi(x) = exp(-x^2 / 2) / sqrt(2 pi), kept for the gradient (dx = dy slope): computing it here,
+ * while x is in registers, costs less than a backward pass reading x and Phi again.
+ */
+function geluForward(): string {
   const body = (l: Lanes): string => {
+    const xc = l.op(
+      'min',
+      l.op('max', l.op('mul', l.load('x'), l.num(Math.SQRT1_2)), l.num(-4)),
+      l.num(4)
+    );
+    const erf = l.op(
+      'div',
+      l.op('mul', l.get('xc'), horner(l, l.get('x2'), ERF_NUMERATOR)),
+      horner(l, l.get('x2'), ERF_DENOMINATOR)
+    );
+    const cdf = l.op('mul', l.op('add', erf, l.num(1)), l.num(0.5));
     const x = l.load('x');
     const half = l.op('mul', l.op('mul', x, x), l.num(-0.5));
     const density = l.op('mul', l.get('e'), l.num(1 / Math.sqrt(2 * Math.PI)));
-    return `${expNonPositive(l, half, 'e', GELU_EXP_FLOOR)}
-      ${l.store('outDx', l.op('mul', l.load('dy'), l.op('add', l.load('cdf'), l.op('mul', x, density))))}`;
+    return `${l.set('xc', xc)} ${l.set('x2', l.op('mul', l.get('xc'), l.get('xc')))}
+      ${l.set('cdf', cdf)}
+      ${l.store('outY', l.op('mul', l.load('x'), l.get('cdf')))}
+      ${expNonPositive(l, half, 'e', GELU_EXP_FLOOR)}
+      ${l.store('outSlope', l.op('add', l.get('cdf'), l.op('mul', x, density)))}`;
   };
   return `
-  (func (export "gelu_backward")
-    (param $dy i32) (param $x i32) (param $cdf i32) (param $outDx i32) (param $n i32)
+  (func (export "gelu_forward")
+    (param $x i32) (param $outY i32) (param $outSlope i32) (param $n i32)
     (local $i i32) (local $o i32)
-    ${BOTH.map(l => l.declare('e', 'en', 'er', 'ez')).join(' ')}
-    ${elementLoop('gelu_b', '(local.get $n)', body)})`;
+    ${BOTH.map(l => l.declare('xc', 'x2', 'cdf', 'e', 'en', 'er', 'ez')).join(' ')}
+    ${elementLoop('gelu_f', '(local.get $n)', body)})`;
 }
 
 // Sum of a v128 accumulator's four lanes plus a scalar one.
 function laneSum(simd: string, scalar: string): string {
   const lane = (k: number): string => `(f32x4.extract_lane ${k} ${simd})`;
   return `(f32.add (f32.add (f32.add ${lane(0)} ${lane(1)}) (f32.add ${lane(2)} ${lane(3)})) ${scalar})`;
+}
+
+/*
+ * LayerNorm forward over rows of width d, in model/ops.ts's order: mean, centred = x - mean,
+ * variance = mean(centred^2), rstd = 1 / sqrt(variance + eps), y = centred rstd gamma + beta;
+ * writes y and each row's mean and rstd (for the gradient). Sums run in 4 lanes plus a tail, in
+ * a fixed order.
+ */
+function layerNormForward(): string {
+  const centred = (l: Lanes): string =>
+    l.op('sub', l.load('rx'), l.param('mu'));
+  const sum = (l: Lanes): string =>
+    l.set('s1', l.op('add', l.get('s1'), l.load('rx')));
+  const squares = (l: Lanes): string =>
+    `${l.set('c', centred(l))} ${l.set('s1', l.op('add', l.get('s1'), l.op('mul', l.get('c'), l.get('c'))))}`;
+  const y = (l: Lanes): string =>
+    l.store(
+      'ry',
+      l.op(
+        'add',
+        l.op('mul', l.op('mul', centred(l), l.param('rs')), l.load('gamma')),
+        l.load('beta')
+      )
+    );
+  const rowMean = `(f32.div ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')} (f32.convert_i32_u (local.get $d)))`;
+  const restart = `(local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s1_f32 (f32.const 0))
+      (local.set $i (i32.const 0))`;
+  const perRow = (out: string, value: string): string =>
+    `(f32.store (i32.add (local.get $${out}) (i32.shl (local.get $r) (i32.const 2))) ${value})`;
+  return `
+  (func (export "layer_norm_forward")
+    (param $x i32) (param $gamma i32) (param $beta i32)
+    (param $outY i32) (param $outMean i32) (param $outRstd i32) (param $rows i32) (param $d i32)
+    (param $eps f32)
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $rx i32) (local $ry i32)
+    (local $mu f32) (local $rs f32)
+    ${BOTH.map(l => l.declare('s1', 'c')).join(' ')}
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2)))
+      (local.set $rx (i32.add (local.get $x) (local.get $rowBytes)))
+      (local.set $ry (i32.add (local.get $outY) (local.get $rowBytes)))
+      ${restart}
+      ${elementLoop('lnf_sum', '(local.get $d)', sum)}
+      (local.set $mu ${rowMean})
+      ${restart}
+      ${elementLoop('lnf_sq', '(local.get $d)', squares)}
+      (local.set $rs (f32.div (f32.const 1) (f32.sqrt (f32.add ${rowMean} (local.get $eps)))))
+      ${perRow('outMean', '(local.get $mu)')}
+      ${perRow('outRstd', '(local.get $rs)')}
+      (local.set $i (i32.const 0))
+      ${elementLoop('lnf_y', '(local.get $d)', y)}`
+    )})`;
 }
 
 /*
@@ -484,9 +530,10 @@ export function kernelsWat(sharedMemory: boolean): string {
   ${adam(false)}
   ${adam(true)}
   ${geluForward()}
-  ${geluBackward()}
+  ${layerNormForward()}
   ${layerNormBackward()}
   ${transpose()}
   ${columnSums()}
-  ${nonZeroRows()})`;
+  ${nonZeroRows()}
+  ${headMatmulWat()})`;
 }

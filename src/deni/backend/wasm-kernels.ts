@@ -20,11 +20,12 @@ import { kernelsWat } from './wasm-kernels-wat';
 // tfjs kernel names (registered for wasm only).
 const ADAM_KERNEL = 'DeniAdamUpdate';
 const GELU_KERNEL = 'DeniGelu';
-const GELU_GRAD_KERNEL = 'DeniGeluGrad';
+const LAYER_NORM_KERNEL = 'DeniLayerNorm';
 const LAYER_NORM_GRAD_KERNEL = 'DeniLayerNormGrad';
 const TRANSPOSE_KERNEL = 'DeniTranspose2D';
 const COLUMN_SUMS_KERNEL = 'DeniColumnSums';
 const NON_ZERO_ROWS_KERNEL = 'DeniNonZeroRows';
+const HEAD_MATMUL_KERNEL = 'DeniHeadMatmul';
 
 type Pointers = (...args: number[]) => void;
 
@@ -32,16 +33,18 @@ interface IKernelExports {
   adam: Pointers;
   adam_first: Pointers;
   gelu_forward: Pointers;
-  gelu_backward: Pointers;
+  layer_norm_forward: Pointers;
   layer_norm_backward: Pointers;
   transpose: Pointers;
   column_sums: Pointers;
   non_zero_rows: Pointers;
+  head_matmul: Pointers;
 }
 
 // What the kernels need of tfjs-wasm's BackendWasm (its public methods and Emscripten module).
 interface IWasmBackendLike {
   wasm: unknown;
+  incRef(dataId: object): void;
   getMemoryOffset(dataId: object): number;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
@@ -143,21 +146,51 @@ const KERNELS: Record<string, KernelBody> = {
     );
     return out;
   },
-  [GELU_GRAD_KERNEL]: (exports, call) => {
-    const x = call.input('x');
-    const dx = call.output(x.shape);
-    exports.gelu_backward(
-      call.at(call.input('dy')),
-      call.at(x),
-      call.at(call.input('cdf')),
-      call.at(dx),
-      tf.util.sizeFromShape(x.shape)
-    );
-    return [dx];
-  },
   [TRANSPOSE_KERNEL]: matrixKernel('transpose', (r, c) => [c, r]),
   [COLUMN_SUMS_KERNEL]: matrixKernel('column_sums', (_, c) => [c]),
   [NON_ZERO_ROWS_KERNEL]: matrixKernel('non_zero_rows', r => [r]),
+  [HEAD_MATMUL_KERNEL]: (exports, call, attrs) => {
+    const h = attrs as unknown as IHeadMatmulAttrs;
+    const out = call.output(h.outShape);
+    const bytes = (view: IHeadView): number[] =>
+      [view.batch, view.head, view.row].map(s => 4 * s);
+    exports.head_matmul(
+      call.at(call.input('a')),
+      ...bytes(h.aView),
+      4 * h.aView.col,
+      call.at(call.input('b')),
+      ...bytes(h.bView),
+      call.at(out),
+      ...bytes(h.outView),
+      h.batches,
+      h.heads,
+      h.m,
+      h.k,
+      h.n,
+      h.alpha
+    );
+    return [out];
+  },
+  [LAYER_NORM_KERNEL]: (exports, call, attrs) => {
+    const x = call.input('x');
+    const d = x.shape[x.shape.length - 1];
+    const perRow = [...x.shape.slice(0, -1), 1];
+    const out = [
+      call.output(x.shape),
+      call.output(perRow),
+      call.output(perRow)
+    ];
+    exports.layer_norm_forward(
+      call.at(x),
+      call.at(call.input('gamma')),
+      call.at(call.input('beta')),
+      ...out.map(o => call.at(o)),
+      tf.util.sizeFromShape(x.shape) / d,
+      d,
+      attrs.eps as number
+    );
+    return out;
+  },
   [LAYER_NORM_GRAD_KERNEL]: (exports, call) => {
     const x = call.input('x');
     const d = x.shape[x.shape.length - 1];
@@ -219,7 +252,30 @@ export async function installWasmKernels(): Promise<void> {
         )
     });
   }
+  shareIdentity();
   installed = exports;
+}
+
+/*
+ * tfjs-wasm's Identity copies its input, and tfjs's engine runs Identity on every tensor a
+ * gradient saves for the backward pass (~300 copies, ~10 ms of a MiniLM step). No tfjs kernel
+ * writes into an input, so, like tfjs's cpu and webgl back-ends, this Identity hands out the same
+ * data with one more reference.
+ */
+function shareIdentity(): void {
+  tf.unregisterKernel(tf.Identity, 'wasm');
+  tf.registerKernel({
+    kernelName: tf.Identity,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const x = inputs.x;
+      if (!x) {
+        throw new Error('Identity needs input x');
+      }
+      (backend as unknown as IWasmBackendLike).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    }
+  });
 }
 
 // Runs a registered kernel on float32 inputs, each of the element count given with it.
@@ -279,20 +335,31 @@ export function fusedAdam(
   );
 }
 
-/** Exact GELU forward: [x Phi(x), Phi(x)] (Phi the standard normal CDF). */
+/**
+ * Exact GELU forward: [x Phi(x), Phi(x) + x phi(x)], the value and its slope (Phi, phi: the
+ * standard normal CDF and density; exp(-x^2 / 2) below e^-80 counts as 0).
+ */
 export function fusedGelu(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  const [y, cdf] = run(GELU_KERNEL, { x: [x, x.size] });
-  return [y, cdf];
+  const [y, slope] = run(GELU_KERNEL, { x: [x, x.size] });
+  return [y, slope];
 }
 
-/** GELU's input gradient dy (Phi(x) + x phi(x)), with Phi(x) from the forward. */
-export function fusedGeluGrad(
-  dy: tf.Tensor,
+/**
+ * LayerNorm over the last axis (biased variance): [y, mean, 1/sqrt(variance + eps)], the last two
+ * with one value per row (shape [...x.shape[:-1], 1]).
+ */
+export function fusedLayerNorm(
   x: tf.Tensor,
-  cdf: tf.Tensor
-): tf.Tensor {
-  const n = x.size;
-  return run(GELU_GRAD_KERNEL, { dy: [dy, n], x: [x, n], cdf: [cdf, n] })[0];
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number
+): tf.Tensor[] {
+  const d = x.shape[x.shape.length - 1];
+  return run(
+    LAYER_NORM_KERNEL,
+    { x: [x, x.size], gamma: [gamma, d], beta: [beta, d] },
+    { eps }
+  );
 }
 
 /**
@@ -330,4 +397,86 @@ export function fusedColumnSums(x: tf.Tensor2D): tf.Tensor1D {
 /** For each row of x [rows, cols] (float32): 1 if it holds a value other than +-0 (NaN too), else 0. */
 export function fusedNonZeroRows(x: tf.Tensor2D): tf.Tensor1D {
   return run(NON_ZERO_ROWS_KERNEL, { x: [x, x.size] })[0] as tf.Tensor1D;
+}
+
+/**
+ * Where head `h` of batch entry `bi` of a matrix operand lives in its tensor (in elements): entry
+ * (row, col) is at batch * bi + head * h + row * row + col * col.
+ */
+export interface IHeadView {
+  batch: number;
+  head: number;
+  row: number;
+  col: number;
+}
+
+/** Sizes, views and scale of one `fusedHeadMatmul`. */
+export interface IHeadMatmulAttrs {
+  aView: IHeadView;
+  bView: IHeadView;
+  outView: IHeadView;
+  outShape: number[];
+  batches: number;
+  heads: number;
+  m: number;
+  k: number;
+  n: number;
+  alpha: number;
+}
+
+// The element offsets a view reaches for the given sizes: [lowest, highest].
+function reach(view: IHeadView, dims: number[]): [number, number] {
+  const strides = [view.batch, view.head, view.row, view.col];
+  let low = 0;
+  let high = 0;
+  strides.forEach((s, i) => {
+    const far = s * (dims[i] - 1);
+    low += Math.min(0, far);
+    high += Math.max(0, far);
+  });
+  return [low, high];
+}
+
+/**
+ * For every batch entry and head: out_h = alpha (A_h @ B_h), A_h [m, k] and B_h [k, n] read in
+ * place from float32 `a` and `b` through their views (B's `col` must be 1), written into a new
+ * tensor of `outShape` through `outView` (its `col` must be 1; the views of all entries must
+ * cover the tensor). Sums run over k in order.
+ */
+export function fusedHeadMatmul(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  attrs: IHeadMatmulAttrs
+): tf.Tensor {
+  const { batches, heads, m, k, n } = attrs;
+  const checks: Array<[string, tf.Tensor | null, IHeadView, number[], number]> =
+    [
+      ['a', a, attrs.aView, [batches, heads, m, k], a.size],
+      ['b', b, attrs.bView, [batches, heads, k, n], b.size],
+      [
+        'out',
+        null,
+        attrs.outView,
+        [batches, heads, m, n],
+        tf.util.sizeFromShape(attrs.outShape)
+      ]
+    ];
+  for (const [name, , view, dims, size] of checks) {
+    const [low, high] = reach(view, dims);
+    if (low < 0 || high >= size || (name !== 'a' && view.col !== 1)) {
+      throw new Error(
+        `${HEAD_MATMUL_KERNEL}: the view of ${name} (${JSON.stringify(view)}) does not fit ${size} elements with rows of contiguous columns`
+      );
+    }
+  }
+  if (batches * heads * m * n !== tf.util.sizeFromShape(attrs.outShape)) {
+    throw new Error(
+      `${HEAD_MATMUL_KERNEL}: ${batches} x ${heads} products of [${m}, ${n}] do not fill [${attrs.outShape}]`
+    );
+  }
+  return run(
+    HEAD_MATMUL_KERNEL,
+    { a: [a, a.size], b: [b, b.size] },
+    attrs as unknown as tf.NamedAttrMap
+  )[0];
 }

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasWasmKernels } from '../backend/wasm-kernels';
+import { headContext, headScores } from './head-products';
 import {
   activation,
   addBias,
   batchMatMul,
   gatherRows,
   layerNorm,
-  matMulWT
+  matMulWT,
+  transpose2d
 } from './ops';
 import type {
   IEncodedBatch,
@@ -48,12 +51,20 @@ function dropout(ctx: IContext, x: tf.Tensor, rate: number): tf.Tensor {
   return ctx.options.dropout(x, rate);
 }
 
-/** A linear module (torch layout weight [out, in] + bias) routed through the linear hook. */
-function linear(ctx: IContext, module: string, x: tf.Tensor2D): tf.Tensor2D {
+/**
+ * A linear module (torch layout weight [out, in] + bias) routed through the linear hook. `xT`
+ * (x transposed) is shared by the modules reading the same x (see matMulWT).
+ */
+function linear(
+  ctx: IContext,
+  module: string,
+  x: tf.Tensor2D,
+  xT?: tf.Tensor2D
+): tf.Tensor2D {
   const w = weightOf(ctx.weights, `${module}.weight`) as tf.Tensor2D;
   const b = weightOf(ctx.weights, `${module}.bias`);
   const base = (input: tf.Tensor): tf.Tensor =>
-    addBias(matMulWT(input as tf.Tensor2D, w), b);
+    addBias(matMulWT(input as tf.Tensor2D, w, input === x ? xT : undefined), b);
   const hook = ctx.options.hooks?.linear;
   return (hook ? hook(module, x, base) : base(x)) as tf.Tensor2D;
 }
@@ -171,32 +182,53 @@ export function layerModuleNames(
   };
 }
 
-function encoderLayer(
+// Attention on wasm: per-head products read in place by the fused kernel (model/head-products.ts).
+function fusedAttention(
   ctx: IContext,
-  layer: number,
-  hidden: tf.Tensor2D,
+  [query, key, value]: tf.Tensor2D[],
+  maskBias: tf.Tensor,
+  b: number
+): tf.Tensor2D {
+  const { config } = ctx;
+  const nh = config.numAttentionHeads;
+  const hd = config.hiddenSize / nh;
+  const scores = tf.add(
+    headScores(query, key, b, nh, 1 / Math.sqrt(hd)),
+    maskBias
+  );
+  const probs = dropout(
+    ctx,
+    tf.softmax(scores),
+    config.attentionProbsDropoutProb
+  ) as tf.Tensor4D;
+  return headContext(probs, value, nh);
+}
+
+// Attention with heads permuted into [b * nh, s, hd] tensors (every back-end; prefix keys).
+function permutedAttention(
+  ctx: IContext,
+  [query, key, value]: tf.Tensor2D[],
   maskBias: tf.Tensor,
   b: number,
-  s: number
+  s: number,
+  prefix: { key: tf.Tensor; value: tf.Tensor } | null
 ): tf.Tensor2D {
-  const { config, options } = ctx;
-  const names = layerModuleNames(config, layer);
+  const { config } = ctx;
   const nh = config.numAttentionHeads;
   const hd = config.hiddenSize / nh;
   const heads = (x: tf.Tensor2D, perm: number[]): tf.Tensor =>
     tf.transpose(tf.reshape(x, [b, s, nh, hd]), perm);
   // [b, nh, s, hd] for queries and values; keys go straight to [b, nh, hd, s] (no transposed matmul).
-  const q = heads(linear(ctx, names.query, hidden), [0, 2, 1, 3]);
-  let kT = heads(linear(ctx, names.key, hidden), [0, 2, 3, 1]);
-  let v = heads(linear(ctx, names.value, hidden), [0, 2, 1, 3]);
+  const q = heads(query, [0, 2, 1, 3]);
+  let kT = heads(key, [0, 2, 3, 1]);
+  let v = heads(value, [0, 2, 1, 3]);
   let bias = maskBias;
   let keyLen = s;
-  const prefix = options.hooks?.prefix?.(layer, hidden, b) ?? null;
   if (prefix) {
     const p = prefix.key.shape[2] ?? 0;
     kT = tf.concat([tf.transpose(prefix.key, [0, 1, 3, 2]), kT], 3);
     v = tf.concat([prefix.value, v], 2);
-    bias = tf.concat([tf.zeros([b, 1, 1, p]), maskBias], 3);
+    bias = tf.concat([tf.zeros([b, nh, s, p]), maskBias], 3);
     keyLen = s + p;
   }
   const scores = batchMatMul(
@@ -216,10 +248,32 @@ function encoderLayer(
     tf.reshape(probs, [b * nh, s, keyLen]) as tf.Tensor3D,
     tf.reshape(v, [b * nh, keyLen, hd]) as tf.Tensor3D
   );
-  const merged = tf.reshape(
+  return tf.reshape(
     tf.transpose(tf.reshape(context, [b, nh, s, hd]), [0, 2, 1, 3]),
     [b * s, config.hiddenSize]
   ) as tf.Tensor2D;
+}
+
+function encoderLayer(
+  ctx: IContext,
+  layer: number,
+  hidden: tf.Tensor2D,
+  maskBias: tf.Tensor,
+  b: number,
+  s: number
+): tf.Tensor2D {
+  const { config, options } = ctx;
+  const names = layerModuleNames(config, layer);
+  // Queries, keys and values read the same input: on wasm its transpose is packed once for all.
+  const hiddenT = hasWasmKernels() ? transpose2d(hidden) : undefined;
+  const query = linear(ctx, names.query, hidden, hiddenT);
+  const key = linear(ctx, names.key, hidden, hiddenT);
+  const value = linear(ctx, names.value, hidden, hiddenT);
+  const prefix = options.hooks?.prefix?.(layer, hidden, b) ?? null;
+  const merged =
+    hasWasmKernels() && !prefix
+      ? fusedAttention(ctx, [query, key, value], maskBias, b)
+      : permutedAttention(ctx, [query, key, value], maskBias, b, s, prefix);
   const attnOut = dropout(
     ctx,
     linear(ctx, names.attnOut, merged),
@@ -246,11 +300,18 @@ function encoderLayer(
   return norm(ctx, names.outNorm, tf.add(ffn, attn)) as tf.Tensor2D;
 }
 
-// Additive attention bias [b, 1, 1, s] of a batch's padding mask.
-function maskBiasOf(batch: IEncodedBatch): tf.Tensor {
-  const [b, s] = batch.inputIds.shape;
-  const keep = tf.cast(batch.attentionMask, 'float32');
-  return tf.reshape(tf.mul(tf.sub(1, keep), MASK_VALUE), [b, 1, 1, s]);
+/*
+ * Additive attention bias [b, heads, s, s] of a batch's padding mask, broadcast once per forward:
+ * tfjs-wasm adds a [b, 1, 1, s] bias to the scores in a slow broadcasting loop (~0.4 ms per layer
+ * for MiniLM's [8, 12, 50, 50], ~0.05 ms at full size).
+ */
+function maskBiasOf(batch: IEncodedBatch, heads: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [b, s] = batch.inputIds.shape;
+    const keep = tf.cast(batch.attentionMask, 'float32');
+    const bias = tf.reshape(tf.mul(tf.sub(1, keep), MASK_VALUE), [b, 1, 1, s]);
+    return tf.add(tf.zeros([b, heads, s, s]), bias);
+  });
 }
 
 // Embeddings (and ALBERT's projection to the hidden size): [b * s, hidden].
@@ -318,7 +379,7 @@ export function forward(
   checkMask(batch);
   const [b, s] = batch.inputIds.shape;
   let hidden = embedStage(ctx, batch);
-  const maskBias = maskBiasOf(batch);
+  const maskBias = maskBiasOf(batch, config.numAttentionHeads);
   for (let layer = 0; layer < config.numHiddenLayers; layer++) {
     const input = hidden;
     // Frees the layer's intermediates that no gradient needs as soon as the layer ends.
@@ -444,7 +505,7 @@ export function checkpointedGrads(
     names.forEach((n, i) => local.set(n, values[i]));
     return { config, weights: local, options: { ...options, dropout: drop } };
   };
-  const maskBias = tf.keep(maskBiasOf(batch));
+  const maskBias = tf.keep(maskBiasOf(batch, config.numAttentionHeads));
   const stageMasks: tf.Tensor[][] = Array.from(
     { length: config.numHiddenLayers + 2 },
     () => []

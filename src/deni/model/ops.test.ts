@@ -217,7 +217,8 @@ describe('wasm fast paths give the cpu results', () => {
 
   it('matMulWT packs the smaller operand on wasm and still gives the cpu value and gradients', async () => {
     // x [4, 6] @ W^T with W [10, 6] takes the flipped forward (4 rows < 10 columns); x [4, 12]
-    // with W [3, 12] flips the input and weight gradients (4 < 12 and 3 < 12).
+    // with W [3, 12] flips the input and weight gradients (4 < 12 and 3 < 12), reusing the
+    // forward's W^T for the input gradient.
     for (const [n, out, inn] of [
       [4, 10, 6],
       [4, 3, 12],
@@ -328,7 +329,7 @@ describe('wasm fast paths give the cpu results', () => {
     }
   });
 
-  it('LayerNorm: the fused wasm gradient equals tfjs autodiff on cpu (rows, 3-D input, width tails)', async () => {
+  it('LayerNorm: the fused wasm forward and gradient equal tf ops and their autodiff on cpu (rows, 3-D input, width tails)', async () => {
     for (const shape of [
       [5, 6],
       [2, 3, 8],

@@ -3,7 +3,7 @@ import { ensureGradients } from '../backend/gradients';
 import {
   fusedColumnSums,
   fusedGelu,
-  fusedGeluGrad,
+  fusedLayerNorm,
   fusedLayerNormGrad,
   fusedTranspose,
   hasWasmKernels
@@ -86,11 +86,12 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
     : tf.transpose(x);
 }
 
-// A 2-D operand of a product: a stored tensor, used as is or transposed.
-type Operand = { t: tf.Tensor2D; transposed: boolean };
+// A 2-D operand of a product: a stored tensor, used as is or transposed, with its transpose when
+// one was already made.
+type Operand = { t: tf.Tensor2D; transposed: boolean; tT?: tf.Tensor2D };
 
-function materialise({ t, transposed }: Operand): tf.Tensor2D {
-  return transposed ? transpose2d(t) : t;
+function materialise({ t, transposed, tT }: Operand): tf.Tensor2D {
+  return transposed ? (tT ?? transpose2d(t)) : t;
 }
 
 /*
@@ -106,11 +107,14 @@ function product(a: Operand, b: Operand): tf.Tensor2D {
   return tf.tidy(() => {
     const rows = a.t.shape[a.transposed ? 1 : 0];
     const cols = b.t.shape[b.transposed ? 0 : 1];
-    if (tf.getBackend() === 'wasm' && rows < cols) {
+    // A plain left operand whose transpose is given is shared by several products (queries,
+    // keys and values of one input): packed once, XNNPACK reuses it for the others.
+    const sharedLeft = !a.transposed && a.tT !== undefined;
+    if (tf.getBackend() === 'wasm' && (rows < cols || sharedLeft)) {
       return transpose2d(
         tf.matMul(
-          materialise({ t: b.t, transposed: !b.transposed }),
-          materialise({ t: a.t, transposed: !a.transposed })
+          materialise({ ...b, transposed: !b.transposed }),
+          materialise({ ...a, transposed: !a.transposed })
         )
       );
     }
@@ -118,38 +122,53 @@ function product(a: Operand, b: Operand): tf.Tensor2D {
   });
 }
 
-const plain = (t: tf.Tensor): Operand => ({
+const plain = (t: tf.Tensor, tT?: tf.Tensor): Operand => ({
   t: t as tf.Tensor2D,
-  transposed: false
+  transposed: false,
+  tT: tT as tf.Tensor2D | undefined
 });
-const flipped = (t: tf.Tensor): Operand => ({
+const flipped = (t: tf.Tensor, tT?: tf.Tensor): Operand => ({
   t: t as tf.Tensor2D,
-  transposed: true
+  transposed: true,
+  tT: tT as tf.Tensor2D | undefined
 });
 
 /**
  * y = x @ W^T for torch-layout W [out, in] and x [n, in]. Gradients: dx = dy @ W,
- * dW = dy^T @ x, both as plain matmuls; dW is skipped for frozen W.
+ * dW = dy^T @ x, both as plain matmuls; dW is skipped for frozen W. `xT`, x transposed, is for
+ * several products of the same x (wasm then computes (W @ x^T)^T, packing x^T once for all).
  */
-export function matMulWT(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+export function matMulWT(
+  x: tf.Tensor2D,
+  w: tf.Tensor2D,
+  xT?: tf.Tensor2D
+): tf.Tensor2D {
   if (!isTrainable(w)) {
     // A frozen w (non-trainable variable or marked backbone tensor) is made outside the pass
     // and outlives it, so capturing it is safe.
     return withGrad(([xi], save) => {
       save([]);
       return {
-        value: product(plain(xi), flipped(w)),
+        value: product(plain(xi, xT), flipped(w)),
         gradFunc: dy => [product(plain(dy), plain(w))]
       };
     }, x) as tf.Tensor2D;
   }
   return withGrad(
     ([xi, wi], save) => {
-      save([xi, wi]);
+      // On wasm a narrowing layer (in > rows >= out, e.g. a feed-forward output) multiplies by
+      // W^T in the forward and again for dx ((W^T @ dy^T)^T, see product): made once, kept.
+      const [rows] = xi.shape;
+      const [out, inputs] = wi.shape;
+      const wT =
+        tf.getBackend() === 'wasm' && rows >= out && rows < inputs
+          ? transpose2d(wi as tf.Tensor2D)
+          : undefined;
+      save(wT ? [xi, wi, wT] : [xi, wi]);
       return {
-        value: product(plain(xi), flipped(wi)),
-        gradFunc: (dy, [xs, ws]) => [
-          product(plain(dy), plain(ws)),
+        value: product(plain(xi, xT), flipped(wi, wT)),
+        gradFunc: (dy, [xs, ws, wTs]) => [
+          product(plain(dy), plain(ws, wTs)),
           product(flipped(dy), plain(xs))
         ]
       };
@@ -297,9 +316,10 @@ function layerNormParts(
 }
 
 /**
- * LayerNorm over the last axis (biased variance, like torch). On wasm its gradient is one fused
- * kernel (tfjs's autodiff of the forward costs ~3 ms per [400, 384] call there, 40 ms of a
- * MiniLM step); elsewhere tfjs differentiates the forward's ops.
+ * LayerNorm over the last axis (biased variance, like torch). On wasm the forward and the
+ * gradient are one fused kernel each (tfjs's autodiff of the forward costs ~3 ms per [400, 384]
+ * call there, 40 ms of a MiniLM step, and the forward's seven tf ops ~0.5 ms); elsewhere tfjs
+ * differentiates the forward's ops.
  */
 export function layerNorm(
   x: tf.Tensor,
@@ -312,7 +332,7 @@ export function layerNorm(
   }
   return withGrad(
     ([xi, g, b], save) => {
-      const [y, mean, rstd] = layerNormParts(xi, g, b, eps);
+      const [y, mean, rstd] = fusedLayerNorm(xi, g, b, eps);
       save([xi, g, mean, rstd]);
       return {
         value: y,
@@ -334,8 +354,9 @@ export function layerNorm(
  * sigmoid), so erf is evaluated as the rational approximation XLA and Eigen use for float32
  * (clamped to [-4, 4], beyond which erf is +-1 in float32) with multiplies and adds. With the
  * fused kernels installed (backend/wasm-kernels.ts) the forward is one kernel doing the same
- * float32 operations (the same bits) and the gradient another; without them, tf ops, the
- * Gaussian density's exp(-h) as sigmoid(-h) / sigmoid(h).
+ * float32 operations (the same bits) that also keeps the slope Phi(x) + x phi(x), so the
+ * gradient is one multiply; without them, tf ops, the Gaussian density's exp(-h) as
+ * sigmoid(-h) / sigmoid(h).
  */
 
 // Horner's rule in x2 for coefficients from the highest power down.
@@ -366,11 +387,11 @@ export function erfRational(x: tf.Tensor): tf.Tensor {
 export function geluErfWasm(x: tf.Tensor, fused = hasWasmKernels()): tf.Tensor {
   return withGrad(([xi], save) => {
     if (fused) {
-      const [y, cdf] = fusedGelu(xi);
-      save([xi, cdf]);
+      const [y, slope] = fusedGelu(xi);
+      save([slope]);
       return {
         value: y,
-        gradFunc: (dy, [xs, phi]) => [fusedGeluGrad(dy, xs, phi)]
+        gradFunc: (dy, [s]) => [tf.mul(dy, s)]
       };
     }
     const cdf = tf.mul(tf.add(erfRational(tf.mul(xi, Math.SQRT1_2)), 1), 0.5);
