@@ -7,8 +7,7 @@ import { headMatmulWat } from './wasm-head-matmul-wat';
  */
 
 type Width = 'f32x4' | 'f32';
-type FloatOp =
-  'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max' | 'nearest' | 'ge';
+type FloatOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max' | 'ge';
 
 // One lane type's spelling of the operations the kernels use.
 class Lanes {
@@ -39,7 +38,11 @@ class Lanes {
     return this.simd ? `(f32x4.splat ${c})` : c;
   }
   op(name: FloatOp, ...args: string[]): string {
-    return `(${this.w}.${name} ${args.join(' ')})`;
+    // f32x4.min/max must order NaN and -0 and take ~6 x86 instructions each; pmin/pmax are one
+    // minps/maxps and agree with them whenever neither operand is NaN or both are zeros, as in
+    // every clamp here.
+    const simdName = { min: 'pmin', max: 'pmax' } as Record<string, string>;
+    return `(${this.w}.${this.simd ? (simdName[name] ?? name) : name} ${args.join(' ')})`;
   }
   /** A local of this lane type, named per width so both loops can declare it. */
   local(name: string): string {
@@ -62,13 +65,35 @@ class Lanes {
       ? `(v128.bitselect ${value} (v128.const i32x4 0 0 0 0) ${mask})`
       : `(select ${value} (f32.const 0) ${mask})`;
   }
-  /** 2^n for integral float lanes n in [-126, 127], built from the exponent bits. */
+  /**
+   * round(v) (half to even) for |v| < 2^22 without a rounding instruction: adding 1.5 * 2^23
+   * leaves v rounded in the low mantissa bits, subtracting it gives the float back.
+   */
+  roundSmall(v: string): string {
+    return this.op(
+      'sub',
+      this.op('add', v, this.num(ROUNDER)),
+      this.num(ROUNDER)
+    );
+  }
+  /**
+   * 2^n for integral float lanes n in [-126, 127], built from the exponent bits: n + 1.5 * 2^23
+   * holds n in its low bits (no float-to-int conversion, which x86 lacks for saturating lanes).
+   */
   pow2(n: string): string {
+    const bits = this.simd
+      ? `(f32x4.add ${n} ${this.num(ROUNDER)})`
+      : `(i32.reinterpret_f32 (f32.add ${n} ${this.num(ROUNDER)}))`;
+    const bias = `(i32.const ${127 - ROUNDER_BITS})`;
     return this.simd
-      ? `(i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s ${n}) (i32x4.splat (i32.const 127))) (i32.const 23))`
-      : `(f32.reinterpret_i32 (i32.shl (i32.add (i32.trunc_sat_f32_s ${n}) (i32.const 127)) (i32.const 23)))`;
+      ? `(i32x4.shl (i32x4.add ${bits} (i32x4.splat ${bias})) (i32.const 23))`
+      : `(f32.reinterpret_i32 (i32.shl (i32.add ${bits} ${bias}) (i32.const 23)))`;
   }
 }
+
+// 1.5 * 2^23 and its float32 bits.
+const ROUNDER = 12582912;
+const ROUNDER_BITS = 0x4b400000;
 
 // A float literal WAT reads back as exactly Math.fround(value).
 function floatText(value: number): string {
@@ -177,7 +202,7 @@ function expNonPositive(
   floor: number
 ): string {
   const zc = l.op('max', l.get(`${tmp}z`), l.num(floor));
-  const n = l.op('nearest', l.op('mul', l.get(tmp), l.num(Math.LOG2E)));
+  const n = l.roundSmall(l.op('mul', l.get(tmp), l.num(Math.LOG2E)));
   const r = l.op(
     'sub',
     l.op('sub', l.get(tmp), l.op('mul', l.get(`${tmp}n`), l.num(0.693359375))),

@@ -388,18 +388,24 @@ export function forward(
   return headStage(ctx, hidden, b, s);
 }
 
-// Bytes of activation gradients a layer holds in tfjs's backward pass (which keeps every node's
-// output gradient until the pass ends), per token and per unit of hidden + intermediate +
-// heads x keys. Measured on tfjs 4.22 wasm: BERT-base at 400 tokens holds ~290 MB per layer.
-const BACKWARD_BYTES_PER_UNIT = 48 * 4;
+// Bytes of wasm heap a layer's training pass needs (activations kept for the backward pass and
+// tfjs's held output gradients), per token and per unit of hidden + intermediate + heads x keys.
+// Measured on tfjs 4.22 wasm as the heap's growth over the weights and Adam state: 59 (BERT-base)
+// and 69 (MiniLM-L6) bytes at 8 x 50 tokens, with the fused attention and shared saved tensors
+// (it was ~190 before them); 72 keeps a margin.
+const BACKWARD_BYTES_PER_UNIT = 18 * 4;
 
-/** Estimated training peak above which `checkpointedGrads` is used on wasm (a 4 GB heap). */
-export const CHECKPOINT_ABOVE_BYTES = 3 * 2 ** 30;
+/**
+ * Estimated training peak above which `checkpointedGrads` is used on wasm (a 4 GB heap; the
+ * estimate runs ~0.6 GB above the measured heap for BERT-base at 8 x 50 tokens: 3.3 vs 2.7 GB).
+ */
+export const CHECKPOINT_ABOVE_BYTES = 3.5 * 2 ** 30;
 
 /**
  * Whether a full fine-tuning pass should recompute its layers (`checkpointedGrads`): on wasm,
  * when activation gradients plus weights, Adam moments and gradients (4 x the weights) are
- * estimated above CHECKPOINT_ABOVE_BYTES. BERT-base at 8 x 50 tokens: yes; MiniLM-L6: no.
+ * estimated above CHECKPOINT_ABOVE_BYTES. BERT-base at 8 x 64 tokens and up: yes; at 8 x 50 and
+ * MiniLM-L6: no.
  */
 export function shouldCheckpoint(
   config: IEncoderConfig,
