@@ -228,7 +228,7 @@ async function start(name: IBackendChoice['name']): Promise<string> {
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = Math.max(1, getThreadsCount());
   let kernels =
-    'fused SIMD kernels (Adam, GELU, LayerNorm and bias gradients, transpose)';
+    'fused SIMD kernels (Adam, GELU, LayerNorm, attention products, bias gradients, transpose)';
   try {
     await installWasmKernels();
   } catch (e) {

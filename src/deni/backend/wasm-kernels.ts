@@ -4,17 +4,17 @@ import { kernelsWat } from './wasm-kernels-wat';
 
 /*
  * Fused kernels for the wasm back-end. tfjs-wasm runs each tf op as its own pass over memory, its
- * Sqrt/Erf/Exp as scalar libm loops, its 2-D transpose with cache-thrashing strides and its
- * first-axis sums through a transpose, so Adam (13 ops per tensor), exact GELU, LayerNorm's
- * gradient, weight transposes and bias gradients cost more than they compute (~58, ~43, ~40, ~35
- * and ~8 ms of a MiniLM step). These kernels are WebAssembly SIMD functions (their text in
- * wasm-kernels-wat.ts) assembled at start-up by wabt, the WebAssembly project's own assembler, and
- * instantiated on tfjs-wasm's own memory, so they read and write tensors where tfjs keeps them:
- * inputs through `BackendWasm.getMemoryOffset`, outputs from `BackendWasm.makeOutput`, registered
- * as ordinary tfjs kernels with tf.registerKernel. They never write into an input and run on the
- * calling thread, in a fixed order, so results do not depend on the thread count. Adam, the GELU
- * forward and the transpose give exactly the bits of the tf ops they replace (tested); the
- * gradients and sums are checked against tfjs's autodiff of the exact formulas.
+ * Sqrt/Erf/Exp as scalar libm loops, its 2-D transpose with cache-thrashing strides, its
+ * first-axis sums through a transpose and its rank-3 matmuls as a scalar loop, so Adam (13 ops per
+ * tensor), exact GELU, LayerNorm, attention, weight transposes and bias gradients cost more than
+ * they compute. These kernels are WebAssembly SIMD functions (their text in wasm-kernels-wat.ts
+ * and wasm-head-matmul-wat.ts) assembled at start-up by wabt, the WebAssembly project's own
+ * assembler, and instantiated on tfjs-wasm's own memory, so they read and write tensors where tfjs
+ * keeps them: inputs through `BackendWasm.getMemoryOffset`, outputs from `BackendWasm.makeOutput`,
+ * registered as ordinary tfjs kernels with tf.registerKernel. They never write into an input and
+ * run on the calling thread, in a fixed order, so results do not depend on the thread count. Adam,
+ * the GELU forward and the transpose give exactly the bits of the tf ops they replace (tested); the
+ * rest are checked against tfjs's autodiff of the exact formulas.
  */
 
 // tfjs kernel names (registered for wasm only).
