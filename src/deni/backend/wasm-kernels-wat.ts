@@ -500,6 +500,40 @@ function transpose(): string {
     ${tailCols})`;
 }
 
+/*
+ * Softmax gradient over rows of width n, in tfjs's order: p = dy y, dx = p - (sum of the row's p) y.
+ * The row sum runs in 4 lanes plus a tail, in a fixed order.
+ */
+function softmaxBackward(): string {
+  const product = (l: Lanes): string =>
+    l.set('p', l.op('mul', l.load('rdy'), l.load('ry')));
+  const sum = (l: Lanes): string =>
+    `${product(l)} ${l.set('s1', l.op('add', l.get('s1'), l.get('p')))}`;
+  const dx = (l: Lanes): string =>
+    `${product(l)} ${l.store('rdx', l.op('sub', l.get('p'), l.op('mul', l.param('dot'), l.load('ry'))))}`;
+  return `
+  (func (export "softmax_backward")
+    (param $dy i32) (param $y i32) (param $outDx i32) (param $rows i32) (param $n i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32)
+    (local $rdy i32) (local $ry i32) (local $rdx i32) (local $dot f32)
+    ${BOTH.map(l => l.declare('s1', 'p')).join(' ')}
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
+      (local.set $rdy (i32.add (local.get $dy) (local.get $rowBytes)))
+      (local.set $ry (i32.add (local.get $y) (local.get $rowBytes)))
+      (local.set $rdx (i32.add (local.get $outDx) (local.get $rowBytes)))
+      (local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s1_f32 (f32.const 0))
+      (local.set $i (i32.const 0))
+      ${elementLoop('smb_sum', '(local.get $n)', sum)}
+      (local.set $dot ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')})
+      (local.set $i (i32.const 0))
+      ${elementLoop('smb_dx', '(local.get $n)', dx)}`
+    )})`;
+}
+
 /* Column sums of x [rows, cols] (a bias gradient): out[j] = sum over i of x[i][j], rows in order. */
 function columnSums(): string {
   const zero = (l: Lanes): string => l.store('out', l.num(0));
@@ -558,6 +592,7 @@ export function kernelsWat(sharedMemory: boolean): string {
   ${layerNormForward()}
   ${layerNormBackward()}
   ${transpose()}
+  ${softmaxBackward()}
   ${columnSums()}
   ${nonZeroRows()}
   ${headMatmulWat()})`;

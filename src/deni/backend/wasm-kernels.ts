@@ -26,6 +26,7 @@ const TRANSPOSE_KERNEL = 'DeniTranspose2D';
 const COLUMN_SUMS_KERNEL = 'DeniColumnSums';
 const NON_ZERO_ROWS_KERNEL = 'DeniNonZeroRows';
 const HEAD_MATMUL_KERNEL = 'DeniHeadMatmul';
+const SOFTMAX_GRAD_KERNEL = 'DeniSoftmaxGrad';
 
 type Pointers = (...args: number[]) => void;
 
@@ -39,6 +40,7 @@ interface IKernelExports {
   column_sums: Pointers;
   non_zero_rows: Pointers;
   head_matmul: Pointers;
+  softmax_backward: Pointers;
 }
 
 // What the kernels need of tfjs-wasm's BackendWasm (its public methods and Emscripten module).
@@ -170,6 +172,19 @@ const KERNELS: Record<string, KernelBody> = {
       h.alpha
     );
     return [out];
+  },
+  [SOFTMAX_GRAD_KERNEL]: (exports, call) => {
+    const y = call.input('y');
+    const n = y.shape[y.shape.length - 1];
+    const dx = call.output(y.shape);
+    exports.softmax_backward(
+      call.at(call.input('dy')),
+      call.at(y),
+      call.at(dx),
+      tf.util.sizeFromShape(y.shape) / n,
+      n
+    );
+    return [dx];
   },
   [LAYER_NORM_KERNEL]: (exports, call, attrs) => {
     const x = call.input('x');
@@ -382,6 +397,11 @@ export function fusedLayerNormGrad(
     mean: [mean, rows],
     rstd: [rstd, rows]
   });
+}
+
+/** The gradient of y = softmax(x) over the last axis: dy y - (sum over the axis of dy y) y. */
+export function fusedSoftmaxGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return run(SOFTMAX_GRAD_KERNEL, { dy: [dy, y.size], y: [y, y.size] })[0];
 }
 
 /** x [r, c] (float32) transposed to [c, r]: the values of tf.transpose. */

@@ -8,6 +8,7 @@ import {
   gatherRows,
   layerNorm,
   matMulWT,
+  softmax,
   transpose2d
 } from './ops';
 import type {
@@ -198,7 +199,7 @@ function fusedAttention(
   );
   const probs = dropout(
     ctx,
-    tf.softmax(scores),
+    softmax(scores),
     config.attentionProbsDropoutProb
   ) as tf.Tensor4D;
   return headContext(probs, value, nh);
@@ -239,11 +240,7 @@ function permutedAttention(
     tf.reshape(tf.mul(scores, 1 / Math.sqrt(hd)), [b, nh, s, keyLen]),
     bias
   );
-  const probs = dropout(
-    ctx,
-    tf.softmax(scaled),
-    config.attentionProbsDropoutProb
-  );
+  const probs = dropout(ctx, softmax(scaled), config.attentionProbsDropoutProb);
   const context = batchMatMul(
     tf.reshape(probs, [b * nh, s, keyLen]) as tf.Tensor3D,
     tf.reshape(v, [b * nh, keyLen, hd]) as tf.Tensor3D

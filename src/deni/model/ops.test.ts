@@ -13,6 +13,7 @@ import {
   layerNorm,
   markFrozen,
   matMulWT,
+  softmax,
   transpose2d
 } from './ops';
 import { hasWasmKernels } from '../backend/wasm-kernels';
@@ -356,6 +357,31 @@ describe('wasm fast paths give the cpu results', () => {
       for (let i = 0; i < 4; i++) {
         expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(2e-5);
       }
+    }
+  });
+
+  it('softmax: the fused wasm gradient equals tfjs autodiff on cpu (rows, 4-D input, width tails)', async () => {
+    for (const shape of [
+      [3, 5],
+      [2, 3, 4, 7],
+      [4, 50],
+      [2, 1]
+    ]) {
+      const run = async (backend: 'cpu' | 'wasm') => {
+        await initBackend(backend);
+        const rng = new Rng(13);
+        const x = tf.mul(rand(rng, shape), 3);
+        const up = rand(rng, shape);
+        const grad = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(softmax(a), up)))(
+          x
+        );
+        expect(grad.shape).toEqual(shape);
+        return [softmax(x), grad].map(t => t.dataSync());
+      };
+      const cpu = await run('cpu');
+      const wasm = await run('wasm');
+      expect(maxAbsDiff(cpu[0], wasm[0])).toBeLessThan(1e-6);
+      expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-6);
     }
   });
 
