@@ -238,11 +238,12 @@ const GELU_EXP_FLOOR = -80;
  * phi(x) = exp(-x^2 / 2) / sqrt(2 pi), kept for the gradient (dx = dy slope): computing it here,
  * while x is in registers, costs less than a backward pass reading x and Phi again.
  */
-function geluForward(): string {
+function geluForward(rowBias: boolean): string {
   const body = (l: Lanes): string => {
+    const v = rowBias ? l.op('add', l.load('x'), l.param('bv')) : l.load('x');
     const xc = l.op(
       'min',
-      l.op('max', l.op('mul', l.load('x'), l.num(Math.SQRT1_2)), l.num(-4)),
+      l.op('max', l.op('mul', l.get('v'), l.num(Math.SQRT1_2)), l.num(-4)),
       l.num(4)
     );
     const erf = l.op(
@@ -251,21 +252,43 @@ function geluForward(): string {
       horner(l, l.get('x2'), ERF_DENOMINATOR)
     );
     const cdf = l.op('mul', l.op('add', erf, l.num(1)), l.num(0.5));
-    const x = l.load('x');
-    const half = l.op('mul', l.op('mul', x, x), l.num(-0.5));
+    const half = l.op('mul', l.op('mul', l.get('v'), l.get('v')), l.num(-0.5));
     const density = l.op('mul', l.get('e'), l.num(1 / Math.sqrt(2 * Math.PI)));
-    return `${l.set('xc', xc)} ${l.set('x2', l.op('mul', l.get('xc'), l.get('xc')))}
+    return `${l.set('v', v)} ${l.set('xc', xc)} ${l.set('x2', l.op('mul', l.get('xc'), l.get('xc')))}
       ${l.set('cdf', cdf)}
-      ${l.store('outY', l.op('mul', l.load('x'), l.get('cdf')))}
+      ${l.store('outY', l.op('mul', l.get('v'), l.get('cdf')))}
       ${expNonPositive(l, half, 'e', GELU_EXP_FLOOR)}
-      ${l.store('outSlope', l.op('add', l.get('cdf'), l.op('mul', x, density)))}`;
+      ${l.store('outSlope', l.op('add', l.get('cdf'), l.op('mul', l.get('v'), density)))}`;
   };
-  return `
+  const locals = `(local $i i32) (local $o i32)
+    ${BOTH.map(l => l.declare('v', 'xc', 'x2', 'cdf', 'e', 'en', 'er', 'ez')).join(' ')}`;
+  if (!rowBias) {
+    return `
   (func (export "gelu_forward")
     (param $x i32) (param $outY i32) (param $outSlope i32) (param $n i32)
-    (local $i i32) (local $o i32)
-    ${BOTH.map(l => l.declare('xc', 'x2', 'cdf', 'e', 'en', 'er', 'ez')).join(' ')}
+    ${locals}
     ${elementLoop('gelu_f', '(local.get $n)', body)})`;
+  }
+  // GELU of x [rows, cols] plus bias[row] (a feed-forward layer kept transposed).
+  const row = (ptr: string, base: string): string =>
+    `(local.set $${ptr} (i32.add (local.get $${base}) (local.get $rowBytes)))`;
+  return `
+  (func (export "gelu_forward_rows")
+    (param $x0 i32) (param $bias i32) (param $y0 i32) (param $s0 i32) (param $rows i32)
+    (param $cols i32)
+    (local $x i32) (local $outY i32) (local $outSlope i32) (local $r i32) (local $rowBytes i32)
+    (local $bv f32)
+    ${locals}
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
+      ${row('x', 'x0')} ${row('outY', 'y0')} ${row('outSlope', 's0')}
+      (local.set $bv (f32.load (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $i (i32.const 0))
+      ${elementLoop('gelu_r', '(local.get $cols)', body)}`
+    )})`;
 }
 
 // Sum of a v128 accumulator's four lanes plus a scalar one.
@@ -554,6 +577,28 @@ function columnSums(): string {
     )})`;
 }
 
+/* Row sums of x [rows, cols] (a bias gradient of a transposed layer), 4 lanes plus a tail. */
+function rowSums(): string {
+  const add = (l: Lanes): string =>
+    l.set('s1', l.op('add', l.get('s1'), l.load('row')));
+  return `
+  (func (export "row_sums")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $row i32)
+    ${BOTH.map(l => l.declare('s1')).join(' ')}
+    ${countedLoop(
+      'r',
+      '(local.get $rows)',
+      1,
+      `(local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+      (local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s1_f32 (f32.const 0))
+      (local.set $i (i32.const 0))
+      ${elementLoop('rs', '(local.get $cols)', add)}
+      (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
+        ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')})`
+    )})`;
+}
+
 /*
  * 1 for each row of x [rows, cols] holding a value other than +-0 (NaN counts), else 0: the rows a
  * sparse embedding gradient touched. A row stops being read at its first such value.
@@ -588,12 +633,14 @@ export function kernelsWat(sharedMemory: boolean): string {
   (import "env" "memory" ${memory})
   ${adam(false)}
   ${adam(true)}
-  ${geluForward()}
+  ${geluForward(false)}
+  ${geluForward(true)}
   ${layerNormForward()}
   ${layerNormBackward()}
   ${transpose()}
   ${softmaxBackward()}
   ${columnSums()}
+  ${rowSums()}
   ${nonZeroRows()}
   ${headMatmulWat()})`;
 }

@@ -24,6 +24,7 @@ const LAYER_NORM_KERNEL = 'DeniLayerNorm';
 const LAYER_NORM_GRAD_KERNEL = 'DeniLayerNormGrad';
 const TRANSPOSE_KERNEL = 'DeniTranspose2D';
 const COLUMN_SUMS_KERNEL = 'DeniColumnSums';
+const ROW_SUMS_KERNEL = 'DeniRowSums';
 const NON_ZERO_ROWS_KERNEL = 'DeniNonZeroRows';
 const HEAD_MATMUL_KERNEL = 'DeniHeadMatmul';
 const SOFTMAX_GRAD_KERNEL = 'DeniSoftmaxGrad';
@@ -34,10 +35,12 @@ interface IKernelExports {
   adam: Pointers;
   adam_first: Pointers;
   gelu_forward: Pointers;
+  gelu_forward_rows: Pointers;
   layer_norm_forward: Pointers;
   layer_norm_backward: Pointers;
   transpose: Pointers;
   column_sums: Pointers;
+  row_sums: Pointers;
   non_zero_rows: Pointers;
   head_matmul: Pointers;
   softmax_backward: Pointers;
@@ -140,16 +143,29 @@ const KERNELS: Record<string, KernelBody> = {
   },
   [GELU_KERNEL]: (exports, call) => {
     const x = call.input('x');
+    const { rowBias } = call.inputs;
     const out = [0, 1].map(() => call.output(x.shape));
-    exports.gelu_forward(
-      call.at(x),
-      ...out.map(o => call.at(o)),
-      tf.util.sizeFromShape(x.shape)
-    );
+    if (rowBias) {
+      const [rows, cols] = x.shape;
+      exports.gelu_forward_rows(
+        call.at(x),
+        call.at(rowBias),
+        ...out.map(o => call.at(o)),
+        rows,
+        cols
+      );
+    } else {
+      exports.gelu_forward(
+        call.at(x),
+        ...out.map(o => call.at(o)),
+        tf.util.sizeFromShape(x.shape)
+      );
+    }
     return out;
   },
   [TRANSPOSE_KERNEL]: matrixKernel('transpose', (r, c) => [c, r]),
   [COLUMN_SUMS_KERNEL]: matrixKernel('column_sums', (_, c) => [c]),
+  [ROW_SUMS_KERNEL]: matrixKernel('row_sums', r => [r]),
   [NON_ZERO_ROWS_KERNEL]: matrixKernel('non_zero_rows', r => [r]),
   [HEAD_MATMUL_KERNEL]: (exports, call, attrs) => {
     const h = attrs as unknown as IHeadMatmulAttrs;
@@ -351,11 +367,23 @@ export function fusedAdam(
 }
 
 /**
- * Exact GELU forward: [x Phi(x), Phi(x) + x phi(x)], the value and its slope (Phi, phi: the
- * standard normal CDF and density; exp(-x^2 / 2) below e^-80 counts as 0).
+ * Exact GELU forward: [v Phi(v), Phi(v) + v phi(v)], the value and its slope (Phi, phi: the
+ * standard normal CDF and density; exp(-v^2 / 2) below e^-80 counts as 0), of v = x or, with
+ * `rowBias` ([rows] for x [rows, cols]), v = x + rowBias[row].
  */
-export function fusedGelu(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  const [y, slope] = run(GELU_KERNEL, { x: [x, x.size] });
+export function fusedGelu(
+  x: tf.Tensor,
+  rowBias?: tf.Tensor
+): [tf.Tensor, tf.Tensor] {
+  if (rowBias && (x.rank !== 2 || rowBias.size !== x.shape[0])) {
+    throw new Error(
+      `${GELU_KERNEL}: a row bias of shape [${rowBias.shape}] does not fit x [${x.shape}]`
+    );
+  }
+  const [y, slope] = run(GELU_KERNEL, {
+    x: [x, x.size],
+    rowBias: [rowBias, rowBias?.size ?? 0]
+  });
   return [y, slope];
 }
 
@@ -412,6 +440,11 @@ export function fusedTranspose(x: tf.Tensor2D): tf.Tensor2D {
 /** Sums over the rows of x [rows, cols] (float32): [cols], rows added in order. */
 export function fusedColumnSums(x: tf.Tensor2D): tf.Tensor1D {
   return run(COLUMN_SUMS_KERNEL, { x: [x, x.size] })[0] as tf.Tensor1D;
+}
+
+/** Sums over the columns of x [rows, cols] (float32): [rows]. */
+export function fusedRowSums(x: tf.Tensor2D): tf.Tensor1D {
+  return run(ROW_SUMS_KERNEL, { x: [x, x.size] })[0] as tf.Tensor1D;
 }
 
 /** For each row of x [rows, cols] (float32): 1 if it holds a value other than +-0 (NaN too), else 0. */

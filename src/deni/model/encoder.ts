@@ -5,7 +5,9 @@ import {
   activation,
   addBias,
   batchMatMul,
+  feedForwardGelu,
   gatherRows,
+  isTrainable,
   layerNorm,
   matMulWT,
   softmax,
@@ -251,6 +253,42 @@ function permutedAttention(
   ) as tf.Tensor2D;
 }
 
+/*
+ * The feed-forward block before its dropout. On wasm, for exact GELU with trainable weights and
+ * no linear hook (full fine-tuning), one op that keeps the intermediate activation transposed
+ * (ops.ts feedForwardGelu); otherwise two hooked linear modules around the activation.
+ */
+function feedForward(
+  ctx: IContext,
+  inModule: string,
+  outModule: string,
+  x: tf.Tensor2D
+): tf.Tensor2D {
+  const { config, options, weights } = ctx;
+  const w1 = weightOf(weights, `${inModule}.weight`) as tf.Tensor2D;
+  const w2 = weightOf(weights, `${outModule}.weight`) as tf.Tensor2D;
+  if (
+    hasWasmKernels() &&
+    config.hiddenAct === 'gelu' &&
+    !options.hooks?.linear &&
+    isTrainable(w1) &&
+    isTrainable(w2)
+  ) {
+    return feedForwardGelu(
+      x,
+      w1,
+      weightOf(weights, `${inModule}.bias`),
+      w2,
+      weightOf(weights, `${outModule}.bias`)
+    );
+  }
+  const inter = activation(
+    config.hiddenAct,
+    linear(ctx, inModule, x)
+  ) as tf.Tensor2D;
+  return linear(ctx, outModule, inter);
+}
+
 function encoderLayer(
   ctx: IContext,
   layer: number,
@@ -281,13 +319,9 @@ function encoderLayer(
     names.attnNorm,
     tf.add(attnOut, hidden)
   ) as tf.Tensor2D;
-  const inter = activation(
-    config.hiddenAct,
-    linear(ctx, names.ffnIn, attn)
-  ) as tf.Tensor2D;
   let ffn = dropout(
     ctx,
-    linear(ctx, names.ffnOut, inter),
+    feedForward(ctx, names.ffnIn, names.ffnOut, attn),
     config.hiddenDropoutProb
   );
   const adapter = options.hooks?.afterFeedForward;

@@ -7,6 +7,7 @@ import {
   addBias,
   batchMatMul,
   erfRational,
+  feedForwardGelu,
   gatherRows,
   geluErfWasm,
   isTrainable,
@@ -386,6 +387,75 @@ describe('wasm fast paths give the cpu results', () => {
       const wasm = await run('wasm');
       expect(maxAbsDiff(cpu[0], wasm[0])).toBeLessThan(1e-6);
       expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-6);
+    }
+  });
+
+  it('feedForwardGelu: the transposed wasm block equals linear + GELU + linear and its gradients', async () => {
+    // Widths with 4-lane tails; 6 tokens (fused small products) and 40 (XNNPACK).
+    for (const [n, inn, mid, out] of [
+      [6, 5, 11, 7],
+      [40, 36, 70, 33]
+    ]) {
+      const unfused = (
+        x: tf.Tensor,
+        w1: tf.Tensor,
+        b1: tf.Tensor,
+        w2: tf.Tensor,
+        b2: tf.Tensor
+      ) =>
+        addBias(
+          matMulWT(
+            activation(
+              'gelu',
+              addBias(matMulWT(x as tf.Tensor2D, w1 as tf.Tensor2D), b1)
+            ) as tf.Tensor2D,
+            w2 as tf.Tensor2D
+          ),
+          b2
+        );
+      const run = async (backend: 'cpu' | 'wasm', block: typeof unfused) => {
+        await initBackend(backend);
+        const rng = new Rng(14);
+        const inputs = [[n, inn], [mid, inn], [mid], [out, mid], [out]].map(
+          shape => rand(rng, shape)
+        );
+        const up = rand(rng, [n, out]);
+        const grads = tf.grads(
+          (
+            x: tf.Tensor,
+            w1: tf.Tensor,
+            b1: tf.Tensor,
+            w2: tf.Tensor,
+            b2: tf.Tensor
+          ) => tf.sum(tf.mul(block(x, w1, b1, w2, b2), up))
+        )(inputs);
+        expect(grads.map(g => g.shape)).toEqual(inputs.map(t => t.shape));
+        return [
+          block(
+            ...(inputs as [
+              tf.Tensor,
+              tf.Tensor,
+              tf.Tensor,
+              tf.Tensor,
+              tf.Tensor
+            ])
+          ),
+          ...grads
+        ].map(t => t.dataSync());
+      };
+      const reference = await run('cpu', unfused);
+      const fused = await run('wasm', (x, w1, b1, w2, b2) =>
+        feedForwardGelu(
+          x as tf.Tensor2D,
+          w1 as tf.Tensor2D,
+          b1,
+          w2 as tf.Tensor2D,
+          b2
+        )
+      );
+      for (let i = 0; i < 6; i++) {
+        expect(maxAbsDiff(reference[i], fused[i])).toBeLessThan(2e-4);
+      }
     }
   });
 
