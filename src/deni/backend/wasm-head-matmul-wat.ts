@@ -7,9 +7,10 @@
  *
  * Register tiles of ROWS rows x VECS 4-float vectors: per step of k, VECS loads of B, ROWS
  * broadcasts of A and ROWS x VECS multiply-adds, all accumulators in registers (V8 has 15 vector
- * registers on x64, so ROWS x VECS + VECS + 1 must stay within them). Every output element sums
- * its k products in order 0..k-1 whichever tile computes it, so the result is the same for any
- * split of the work.
+ * registers on x64, so ROWS x VECS + VECS + 1 must stay within them; 2 x 4 was the fastest of
+ * eleven tiles from 1 x 8 to 6 x 2 on MiniLM's attention). Every output element sums its k
+ * products in order 0..k-1 whichever tile computes it, so the result is the same for any split of
+ * the work.
  */
 
 const ROWS = 2;

@@ -270,8 +270,6 @@ function geluForward(rowBias: boolean): string {
     ${elementLoop('gelu_f', '(local.get $n)', body)})`;
   }
   // GELU of x [rows, cols] plus bias[row] (a feed-forward layer kept transposed).
-  const row = (ptr: string, base: string): string =>
-    `(local.set $${ptr} (i32.add (local.get $${base}) (local.get $rowBytes)))`;
   return `
   (func (export "gelu_forward_rows")
     (param $x0 i32) (param $bias i32) (param $y0 i32) (param $s0 i32) (param $rows i32)
@@ -279,16 +277,60 @@ function geluForward(rowBias: boolean): string {
     (local $x i32) (local $outY i32) (local $outSlope i32) (local $r i32) (local $rowBytes i32)
     (local $bv f32)
     ${locals}
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2)))
-      ${row('x', 'x0')} ${row('outY', 'y0')} ${row('outSlope', 's0')}
-      (local.set $bv (f32.load (i32.add (local.get $bias) (i32.shl (local.get $r) (i32.const 2)))))
+    ${rowLoop(
+      'rows',
+      'cols',
+      [
+        ['x', 'x0'],
+        ['outY', 'y0'],
+        ['outSlope', 's0']
+      ],
+      `(local.set $bv (f32.load ${rowItem('bias')}))
       (local.set $i (i32.const 0))
       ${elementLoop('gelu_r', '(local.get $cols)', body)}`
     )})`;
+}
+
+/*
+ * Loops $r over the rows (count in local `rows`) of matrices `width` floats wide: for each row,
+ * sets $rowBytes and points each [row local, base local] pair at that row, then runs `body`. The
+ * function declares $r, $rowBytes and the row locals.
+ */
+function rowLoop(
+  rows: string,
+  width: string,
+  pointers: Array<[string, string]>,
+  body: string
+): string {
+  const set = pointers
+    .map(
+      ([row, base]) =>
+        `(local.set $${row} (i32.add (local.get $${base}) (local.get $rowBytes)))`
+    )
+    .join(' ');
+  return countedLoop(
+    'r',
+    `(local.get $${rows})`,
+    1,
+    `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $${width})) (i32.const 2)))
+      ${set}
+      ${body}`
+  );
+}
+
+// Sets the named accumulators (both lane widths) to 0.
+function zeroSums(...names: string[]): string {
+  return names
+    .map(
+      n =>
+        `(local.set $${n}_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $${n}_f32 (f32.const 0))`
+    )
+    .join(' ');
+}
+
+// The address of element $r of the per-row array at pointer local `ptr`.
+function rowItem(ptr: string): string {
+  return `(i32.add (local.get $${ptr}) (i32.shl (local.get $r) (i32.const 2)))`;
 }
 
 // Sum of a v128 accumulator's four lanes plus a scalar one.
@@ -320,10 +362,9 @@ function layerNormForward(): string {
       )
     );
   const rowMean = `(f32.div ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')} (f32.convert_i32_u (local.get $d)))`;
-  const restart = `(local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s1_f32 (f32.const 0))
-      (local.set $i (i32.const 0))`;
+  const restart = `${zeroSums('s1')} (local.set $i (i32.const 0))`;
   const perRow = (out: string, value: string): string =>
-    `(f32.store (i32.add (local.get $${out}) (i32.shl (local.get $r) (i32.const 2))) ${value})`;
+    `(f32.store ${rowItem(out)} ${value})`;
   return `
   (func (export "layer_norm_forward")
     (param $x i32) (param $gamma i32) (param $beta i32)
@@ -332,14 +373,14 @@ function layerNormForward(): string {
     (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $rx i32) (local $ry i32)
     (local $mu f32) (local $rs f32)
     ${BOTH.map(l => l.declare('s1', 'c')).join(' ')}
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2)))
-      (local.set $rx (i32.add (local.get $x) (local.get $rowBytes)))
-      (local.set $ry (i32.add (local.get $outY) (local.get $rowBytes)))
-      ${restart}
+    ${rowLoop(
+      'rows',
+      'd',
+      [
+        ['rx', 'x'],
+        ['ry', 'outY']
+      ],
+      `${restart}
       ${elementLoop('lnf_sum', '(local.get $d)', sum)}
       (local.set $mu ${rowMean})
       ${restart}
@@ -383,8 +424,6 @@ function layerNormBackward(): string {
         )
       )
     );
-  const row = (name: string): string =>
-    `(local.set $r${name} (i32.add (local.get $${name}) (local.get $rowBytes)))`;
   return `
   (func (export "layer_norm_backward")
     (param $dy i32) (param $x i32) (param $gamma i32) (param $mean i32) (param $rstd i32)
@@ -395,17 +434,17 @@ function layerNormBackward(): string {
     ${BOTH.map(l => l.declare('s1', 's2', 'xh', 'gg')).join(' ')}
     (local.set $i (i32.const 0))
     ${elementLoop('ln_zero', '(local.get $d)', zero)}
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $d)) (i32.const 2)))
-      ${row('x')} ${row('dy')}
-      (local.set $rdx (i32.add (local.get $outDx) (local.get $rowBytes)))
-      (local.set $mu (f32.load (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
-      (local.set $rs (f32.load (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
-      (local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s2_f32x4 (v128.const i32x4 0 0 0 0))
-      (local.set $s1_f32 (f32.const 0)) (local.set $s2_f32 (f32.const 0))
+    ${rowLoop(
+      'rows',
+      'd',
+      [
+        ['rx', 'x'],
+        ['rdy', 'dy'],
+        ['rdx', 'outDx']
+      ],
+      `(local.set $mu (f32.load ${rowItem('mean')}))
+      (local.set $rs (f32.load ${rowItem('rstd')}))
+      ${zeroSums('s1', 's2')}
       (local.set $i (i32.const 0))
       ${elementLoop('ln_sums', '(local.get $d)', sums)}
       (local.set $a (f32.div ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')} (f32.convert_i32_u (local.get $d))))
@@ -540,15 +579,15 @@ function softmaxBackward(): string {
     (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32)
     (local $rdy i32) (local $ry i32) (local $rdx i32) (local $dot f32)
     ${BOTH.map(l => l.declare('s1', 'p')).join(' ')}
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $rowBytes (i32.shl (i32.mul (local.get $r) (local.get $n)) (i32.const 2)))
-      (local.set $rdy (i32.add (local.get $dy) (local.get $rowBytes)))
-      (local.set $ry (i32.add (local.get $y) (local.get $rowBytes)))
-      (local.set $rdx (i32.add (local.get $outDx) (local.get $rowBytes)))
-      (local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s1_f32 (f32.const 0))
+    ${rowLoop(
+      'rows',
+      'n',
+      [
+        ['rdy', 'dy'],
+        ['ry', 'y'],
+        ['rdx', 'outDx']
+      ],
+      `${zeroSums('s1')}
       (local.set $i (i32.const 0))
       ${elementLoop('smb_sum', '(local.get $n)', sum)}
       (local.set $dot ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')})
@@ -565,14 +604,13 @@ function columnSums(): string {
   return `
   (func (export "column_sums")
     (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $o i32) (local $r i32) (local $row i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)
     ${elementLoop('cs_zero', '(local.get $cols)', zero)}
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
-      (local.set $i (i32.const 0))
+    ${rowLoop(
+      'rows',
+      'cols',
+      [['row', 'x']],
+      `(local.set $i (i32.const 0))
       ${elementLoop('cs_add', '(local.get $cols)', add)}`
     )})`;
 }
@@ -584,18 +622,16 @@ function rowSums(): string {
   return `
   (func (export "row_sums")
     (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $o i32) (local $r i32) (local $row i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)
     ${BOTH.map(l => l.declare('s1')).join(' ')}
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
-      (local.set $s1_f32x4 (v128.const i32x4 0 0 0 0)) (local.set $s1_f32 (f32.const 0))
+    ${rowLoop(
+      'rows',
+      'cols',
+      [['row', 'x']],
+      `${zeroSums('s1')}
       (local.set $i (i32.const 0))
       ${elementLoop('rs', '(local.get $cols)', add)}
-      (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2)))
-        ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')})`
+      (f32.store ${rowItem('out')} ${laneSum('(local.get $s1_f32x4)', '(local.get $s1_f32)')})`
     )})`;
 }
 
@@ -613,16 +649,16 @@ function nonZeroRows(): string {
   return `
   (func (export "non_zero_rows")
     (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $o i32) (local $r i32) (local $row i32) (local $flag f32)
-    ${countedLoop(
-      'r',
-      '(local.get $rows)',
-      1,
-      `(local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
-      (local.set $i (i32.const 0))
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)
+    (local $flag f32)
+    ${rowLoop(
+      'rows',
+      'cols',
+      [['row', 'x']],
+      `(local.set $i (i32.const 0))
       (local.set $flag (f32.const 0))
       (block $found ${elementLoop('nz', '(local.get $cols)', test)})
-      (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (local.get $flag))`
+      (f32.store ${rowItem('out')} (local.get $flag))`
     )})`;
 }
 

@@ -27,14 +27,17 @@ function merge(c: tf.Tensor, b: number, nh: number): tf.Tensor {
     nh * hd
   ]);
 }
-function attentionRef(
+// Attention of queries, keys and values [b * s, nh * hd] for b sequences and nh heads.
+type Attention = (
   q: tf.Tensor,
   k: tf.Tensor,
   v: tf.Tensor,
   b: number,
   nh: number,
   alpha: number
-): tf.Tensor {
+) => tf.Tensor;
+
+const attentionRef: Attention = (q, k, v, b, nh, alpha) => {
   const s = q.shape[0] / b;
   const scores = tf.mul(
     tf.matMul(heads(q, b, nh), heads(k, b, nh), false, true),
@@ -46,20 +49,13 @@ function attentionRef(
     b,
     nh
   );
-}
-function attentionFused(
-  q: tf.Tensor,
-  k: tf.Tensor,
-  v: tf.Tensor,
-  b: number,
-  nh: number,
-  alpha: number
-): tf.Tensor {
+};
+const attentionFused: Attention = (q, k, v, b, nh, alpha) => {
   const probs = tf.softmax(
     headScores(q as tf.Tensor2D, k as tf.Tensor2D, b, nh, alpha)
   ) as tf.Tensor4D;
   return headContext(probs, v as tf.Tensor2D, nh);
-}
+};
 
 describe('per-head attention products on wasm (fused head_matmul)', () => {
   // Widths cover the kernel's full tiles, single vectors and 1-3 float tails; row counts its
@@ -74,7 +70,7 @@ describe('per-head attention products on wasm (fused head_matmul)', () => {
     it(`equal tf.matMul of permuted heads and its gradients, b=${b} s=${s} heads=${nh} width=${hd}`, async () => {
       const run = async (
         backend: 'cpu' | 'wasm',
-        attention: typeof attentionRef
+        attention: Attention
       ): Promise<Float32Array[]> => {
         await initBackend(backend);
         const rng = new Rng(21);
