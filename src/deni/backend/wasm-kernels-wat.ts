@@ -596,6 +596,10 @@ function softmaxBackward(): string {
     )})`;
 }
 
+// Parameters and row-loop locals of the kernels over one matrix x [rows, cols] with output `out`.
+const MATRIX_SIGNATURE = `(param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)`;
+
 /* Column sums of x [rows, cols] (a bias gradient): out[j] = sum over i of x[i][j], rows in order. */
 function columnSums(): string {
   const zero = (l: Lanes): string => l.store('out', l.num(0));
@@ -603,8 +607,7 @@ function columnSums(): string {
     l.store('out', l.op('add', l.load('out'), l.load('row')));
   return `
   (func (export "column_sums")
-    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)
+    ${MATRIX_SIGNATURE}
     ${elementLoop('cs_zero', '(local.get $cols)', zero)}
     ${rowLoop(
       'rows',
@@ -621,8 +624,7 @@ function rowSums(): string {
     l.set('s1', l.op('add', l.get('s1'), l.load('row')));
   return `
   (func (export "row_sums")
-    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)
+    ${MATRIX_SIGNATURE}
     ${BOTH.map(l => l.declare('s1')).join(' ')}
     ${rowLoop(
       'rows',
@@ -648,8 +650,7 @@ function nonZeroRows(): string {
   };
   return `
   (func (export "non_zero_rows")
-    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $i i32) (local $o i32) (local $r i32) (local $rowBytes i32) (local $row i32)
+    ${MATRIX_SIGNATURE}
     (local $flag f32)
     ${rowLoop(
       'rows',

@@ -231,7 +231,10 @@ function permutedAttention(
     const p = prefix.key.shape[2] ?? 0;
     kT = tf.concat([tf.transpose(prefix.key, [0, 1, 3, 2]), kT], 3);
     v = tf.concat([prefix.value, v], 2);
-    bias = tf.concat([tf.zeros([b, nh, s, p]), maskBias], 3);
+    bias = tf.concat(
+      [tf.zeros([...maskBias.shape.slice(0, 3), p]), maskBias],
+      3
+    );
     keyLen = s + p;
   }
   const scores = batchMatMul(
@@ -332,16 +335,18 @@ function encoderLayer(
 }
 
 /*
- * Additive attention bias [b, heads, s, s] of a batch's padding mask, broadcast once per forward:
- * tfjs-wasm adds a [b, 1, 1, s] bias to the scores in a slow broadcasting loop (~0.4 ms per layer
- * for MiniLM's [8, 12, 50, 50], ~0.05 ms at full size).
+ * Additive attention bias of a batch's padding mask: [b, 1, 1, s], broadcast once per forward to
+ * [b, heads, s, s] on wasm, where adding a broadcast bias to the scores is a slow loop (~0.4 ms per
+ * layer for MiniLM's [8, 12, 50, 50], ~0.05 ms at full size).
  */
 function maskBiasOf(batch: IEncodedBatch, heads: number): tf.Tensor {
   return tf.tidy(() => {
     const [b, s] = batch.inputIds.shape;
     const keep = tf.cast(batch.attentionMask, 'float32');
     const bias = tf.reshape(tf.mul(tf.sub(1, keep), MASK_VALUE), [b, 1, 1, s]);
-    return tf.add(tf.zeros([b, heads, s, s]), bias);
+    return tf.getBackend() === 'wasm'
+      ? tf.add(tf.zeros([b, heads, s, s]), bias)
+      : bias;
   });
 }
 
