@@ -255,8 +255,7 @@ export async function installWasmKernels(): Promise<void> {
   const assembler = await wabt();
   const parsed = assembler.parseWat('deni-kernels.wat', kernelsWat(shared), {
     simd: true,
-    threads: shared,
-    sat_float_to_int: true
+    threads: shared
   });
   // V8 validates the binary when it compiles it (wabt's own validator rejects shared memories
   // even with its threads feature on).

@@ -4,7 +4,7 @@ import {
   type IHeadMatmulAttrs,
   type IHeadView
 } from '../backend/wasm-kernels';
-import { transpose2d } from './ops';
+import { transpose2d, withGrad } from './ops';
 
 /*
  * Attention's two products per head on wasm, read and written in the projections' own
@@ -41,25 +41,26 @@ function squareTransposedView(h: IHeads): IHeadView {
   return { ...squareView(h), row: 1, col: h.s };
 }
 
+// One product per sequence and head, written as a [b * s, nh * hd] matrix ('tokens': m = s,
+// k = s, n = hd) or as [b, nh, s, s] square matrices ('square': m = n = s, k = hd).
 function product(
   h: IHeads,
   a: [tf.Tensor, IHeadView],
   b: [tf.Tensor, IHeadView],
   out: 'tokens' | 'square',
-  [m, k, n]: number[],
   alpha = 1
 ): tf.Tensor {
+  const tokens = out === 'tokens';
   const attrs: IHeadMatmulAttrs = {
     aView: a[1],
     bView: b[1],
-    outView: out === 'tokens' ? tokensView(h) : squareView(h),
-    outShape:
-      out === 'tokens' ? [h.b * h.s, h.nh * h.hd] : [h.b, h.nh, h.s, h.s],
+    outView: tokens ? tokensView(h) : squareView(h),
+    outShape: tokens ? [h.b * h.s, h.nh * h.hd] : [h.b, h.nh, h.s, h.s],
     batches: h.b,
     heads: h.nh,
-    m,
-    k,
-    n,
+    m: h.s,
+    k: tokens ? h.s : h.hd,
+    n: tokens ? h.hd : h.s,
     alpha
   };
   return fusedHeadMatmul(a[0], b[0], attrs);
@@ -87,46 +88,35 @@ export function headScores(
   alpha: number
 ): tf.Tensor4D {
   const h = sizes(q, b, nh);
-  const { s, hd } = h;
-  const g = tf.customGrad((qi, ki, save) => {
-    (save as tf.GradSaveFunc)([qi as tf.Tensor, ki as tf.Tensor]);
-    const kT = transpose2d(ki as tf.Tensor2D);
-    const value = product(
-      h,
-      [qi as tf.Tensor, tokensView(h)],
-      [kT, transposedView(h)],
-      'square',
-      [s, hd, s],
-      alpha
-    );
-    kT.dispose();
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const dS = dy as tf.Tensor;
-        const [qs, ks] = saved;
-        return [
-          product(
-            h,
-            [dS, squareView(h)],
-            [ks, tokensView(h)],
-            'tokens',
-            [s, s, hd],
-            alpha
-          ),
+  return withGrad(
+    ([qi, ki], save) => {
+      save([qi, ki]);
+      const kT = transpose2d(ki as tf.Tensor2D);
+      const value = product(
+        h,
+        [qi, tokensView(h)],
+        [kT, transposedView(h)],
+        'square',
+        alpha
+      );
+      kT.dispose();
+      return {
+        value,
+        gradFunc: (dS, [qs, ks]) => [
+          product(h, [dS, squareView(h)], [ks, tokensView(h)], 'tokens', alpha),
           product(
             h,
             [dS, squareTransposedView(h)],
             [qs, tokensView(h)],
             'tokens',
-            [s, s, hd],
             alpha
           )
-        ];
-      }
-    };
-  });
-  return g(q, k) as tf.Tensor4D;
+        ]
+      };
+    },
+    q,
+    k
+  ) as tf.Tensor4D;
 }
 
 /**
@@ -139,41 +129,29 @@ export function headContext(
   nh: number
 ): tf.Tensor2D {
   const h = sizes(v, p.shape[0], nh);
-  const { s, hd } = h;
-  const g = tf.customGrad((pi, vi, save) => {
-    (save as tf.GradSaveFunc)([pi as tf.Tensor, vi as tf.Tensor]);
-    return {
-      value: product(
-        h,
-        [pi as tf.Tensor, squareView(h)],
-        [vi as tf.Tensor, tokensView(h)],
-        'tokens',
-        [s, s, hd]
-      ),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const dC = dy as tf.Tensor;
-        const [ps, vs] = saved;
-        const vT = transpose2d(vs as tf.Tensor2D);
-        const dP = product(
-          h,
-          [dC, tokensView(h)],
-          [vT, transposedView(h)],
-          'square',
-          [s, hd, s]
-        );
-        vT.dispose();
-        return [
-          dP,
+  return withGrad(
+    ([pi, vi], save) => {
+      save([pi, vi]);
+      return {
+        value: product(h, [pi, squareView(h)], [vi, tokensView(h)], 'tokens'),
+        // The gradient runs in a tidy (withGrad), which frees v^T.
+        gradFunc: (dC, [ps, vs]) => [
+          product(
+            h,
+            [dC, tokensView(h)],
+            [transpose2d(vs as tf.Tensor2D), transposedView(h)],
+            'square'
+          ),
           product(
             h,
             [ps, squareTransposedView(h)],
             [dC, tokensView(h)],
-            'tokens',
-            [s, s, hd]
+            'tokens'
           )
-        ];
-      }
-    };
-  });
-  return g(p, v) as tf.Tensor2D;
+        ]
+      };
+    },
+    p,
+    v
+  ) as tf.Tensor2D;
 }

@@ -25,8 +25,11 @@ ensureGradients();
 
 type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 
-// tf.customGrad with typed inputs: `fn` gets the inputs and the save function.
-function withGrad(
+/**
+ * tf.customGrad with typed inputs: `fn` gets the inputs and the save function; each gradient
+ * runs in its own tidy.
+ */
+export function withGrad(
   fn: (
     args: tf.Tensor[],
     save: tf.GradSaveFunc
