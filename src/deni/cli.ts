@@ -605,10 +605,14 @@ export function buildProgram(exit: { code: number }): Command {
       if (opts.fetch) {
         for (const name of opts.fetch) {
           try {
-            const dir = await fetchHubDataset(name, {
-              onProgress: (m: string) => process.stderr.write(`${m}\n`)
-            });
-            process.stdout.write(`${name}: cached in ${dir}\n`);
+            const { terminalReporter } = await import('./hub');
+            const r = await fetchHubDataset(
+              name,
+              terminalReporter(m => process.stderr.write(`${m}\n`))
+            );
+            process.stdout.write(
+              `${name}: ${r.repo} commit ${r.commit}, ${r.files.length} file(s) cached\n`
+            );
           } catch (e) {
             throw new CliError(
               `could not fetch ${name}: ${(e as Error).message}`,

@@ -1,5 +1,5 @@
 import { BUILTIN_DATASETS } from './builtin';
-import { cachedHubDir, PAPER_DATASETS } from './hub';
+import { cachedHubDataset, cachedHubDir, PAPER_DATASETS } from './hub';
 import type { IDatasetCard, ILoadOptions } from './types';
 
 /** Cards of every named data set: built-in offline sets first, then the paper's Hub sets. */
@@ -35,15 +35,15 @@ function availability(c: IDatasetCard, opts: ILoadOptions): string {
   if (c.source !== 'hub') {
     return 'built-in, offline';
   }
-  const dir = cachedHubDir(c.id, opts);
-  return dir
-    ? `Hugging Face Hub, cached in ${dir}`
+  const r = cachedHubDataset(c.id, opts);
+  return r
+    ? `Hugging Face Hub, commit ${r.commit} cached in ${cachedHubDir(c.id, opts)}`
     : 'Hugging Face Hub, not fetched yet';
 }
 
 /**
  * Plain-text data cards, as `deni datasets` prints them; Hub sets say whether they are in the
- * cache (`opts.cacheDir` / $DENI_CACHE).
+ * cache (`opts.cacheDir` / the standard Hub cache) and at which commit.
  */
 export function formatDataCards(
   cards: IDatasetCard[] = listDatasets(),

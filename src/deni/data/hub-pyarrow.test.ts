@@ -9,13 +9,16 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IFakeHub, startFakeHub } from './hub-server.testutil';
+import {
+  type IHubStandIn,
+  startHubStandIn
+} from '../hub/hub-standin.testutil';
 import { loadDataset } from './load';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const python = path.resolve(repoRoot, '.venv/bin/python');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'deni-hub-pyarrow-'));
-let hub: IFakeHub;
+let hub: IHubStandIn;
 
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir).flatMap(name => {
@@ -43,10 +46,11 @@ beforeAll(async () => {
   const files = new Map(
     listFiles(out).map(f => [f, readFileSync(path.join(out, f))] as const)
   );
-  hub = await startFakeHub(files);
+  hub = await startHubStandIn({ datasetFiles: files });
 });
 
 afterAll(async () => {
+  expect(hub.unexpected).toEqual([]);
   await hub?.close();
   rmSync(tmp, { recursive: true, force: true });
 });

@@ -145,7 +145,7 @@ export const PAPER_DATASETS: Record<string, IHubDatasetSpec> = {
     name: 'DBpedia-14',
     task: 'ontology class (14 classes)',
     repo: 'fancyzhx/dbpedia_14',
-    config: 'default',
+    config: 'dbpedia_14',
     splits: ['train', 'test'],
     text: ['content'],
     label: ['label'],

@@ -1,15 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDataCards } from './cards';
-import { fetchHubDataset, hubCacheDir, hubEndpoint } from './hub';
 import {
-  type IFakeHub,
+  type IHubStandIn,
   refusedEndpoint,
-  startFakeHub
-} from './hub-server.testutil';
+  startHubStandIn
+} from '../hub/hub-standin.testutil';
+import { hubToken } from '../hub';
+import { fetchHubDataset, hubCacheDir, hubEndpoint } from './hub';
 import { loadDataset } from './load';
 
 /** Small Parquet files this test writes, served by a stand-in Hub on 127.0.0.1. */
@@ -123,7 +131,7 @@ files.set(
   )
 );
 files.set(
-  'fancyzhx/dbpedia_14/default/train/0000.parquet',
+  'fancyzhx/dbpedia_14/dbpedia_14/train/0000.parquet',
   Buffer.from(
     parquetWriteBuffer({
       columnData: [
@@ -136,8 +144,8 @@ files.set(
   )
 );
 files.set(
-  'fancyzhx/dbpedia_14/default/test/0000.parquet',
-  files.get('fancyzhx/dbpedia_14/default/train/0000.parquet') as Buffer
+  'fancyzhx/dbpedia_14/dbpedia_14/test/0000.parquet',
+  files.get('fancyzhx/dbpedia_14/dbpedia_14/train/0000.parquet') as Buffer
 );
 
 // Two Hub sets outside the paper's seven, read by the generic hf:owner/name[:config] path.
@@ -172,7 +180,12 @@ files.set(
   )
 );
 
-let hub: IFakeHub;
+files.set(
+  'someone/private/default/train/0000.parquet',
+  files.get('someone/reviews/default/train/0000.parquet') as Buffer
+);
+
+let hub: IHubStandIn;
 let endpoint = '';
 let deadEndpoint = '';
 const caches: string[] = [];
@@ -183,12 +196,41 @@ const freshCache = () => {
 };
 
 beforeAll(async () => {
-  hub = await startFakeHub(files);
+  hub = await startHubStandIn({
+    datasetFiles: files,
+    // Parquet files are LFS files on the Hub: served through the redirect to the CDN host.
+    lfsAbove: 100,
+    gated: { 'someone/private': 'right' },
+    extraDatasets: {
+      'someone/reviews': {
+        parquetCommit: null,
+        configs: {
+          default: {
+            train: ['default/train/0000.parquet'],
+            test: ['default/test/0000.parquet']
+          }
+        }
+      },
+      'someone/private': {
+        parquetCommit: null,
+        configs: { default: { train: ['default/train/0000.parquet'] } }
+      },
+      'someone/pairs': {
+        parquetCommit: null,
+        configs: {
+          main: { validation: ['main/validation/0000.parquet'] },
+          other: { train: ['other/train/0000.parquet'] }
+        }
+      }
+    }
+  });
   endpoint = hub.endpoint;
   deadEndpoint = await refusedEndpoint();
 });
 
 afterAll(async () => {
+  // The code asked for nothing the recording does not cover.
+  expect(hub.unexpected).toEqual([]);
   await hub.close();
   for (const d of caches) {
     rmSync(d, { recursive: true, force: true });
@@ -212,15 +254,36 @@ describe('Hugging Face Hub data sets', () => {
       { text: 'Sentence 1: Labelled one.; Sentence 2: Has label.', label: 0 }
     ]);
     expect(ds.warnings.join('\n')).toMatch(/1 unlabelled row\(s\)/);
+    // The standard Hub cache layout, shared with Python's huggingface_hub.
+    const glue = path.join(cacheDir, 'datasets--nyu-mll--glue');
+    const commit = readFileSync(
+      path.join(glue, 'refs', 'refs', 'convert', 'parquet'),
+      'utf8'
+    );
+    expect(commit).toBe(hub.commitOf('nyu-mll/glue'));
+    const snap = path.join(glue, 'snapshots', commit);
     expect(
-      existsSync(
-        path.join(cacheDir, 'hub', 'nyu-mll__glue', 'mrpc', 'manifest.json')
-      )
+      lstatSync(
+        path.join(snap, 'mrpc', 'train', '0000.parquet')
+      ).isSymbolicLink()
     ).toBe(true);
+    expect(readdirSync(path.join(glue, 'blobs')).length).toBe(3);
+    // Only the config's labelled splits, each listed and then downloaded once.
+    expect(hub.requests.filter(r => r.includes('nyu-mll/glue'))).toEqual([
+      'GET /api/datasets/nyu-mll/glue/parquet',
+      'GET /api/datasets/nyu-mll/glue/tree/refs%2Fconvert%2Fparquet/mrpc/train',
+      'GET /api/datasets/nyu-mll/glue/tree/refs%2Fconvert%2Fparquet/mrpc/validation',
+      'GET /api/datasets/nyu-mll/glue/tree/refs%2Fconvert%2Fparquet/mrpc/test',
+      'HEAD /datasets/nyu-mll/glue/resolve/refs%2Fconvert%2Fparquet/mrpc/train/0000.parquet',
+      `HEAD /datasets/nyu-mll/glue/resolve/${commit}/mrpc/validation/0000.parquet`,
+      `HEAD /datasets/nyu-mll/glue/resolve/${commit}/mrpc/test/0000.parquet`
+    ]);
+    // The bytes came from the other host, without the token.
+    expect(hub.cdnRequests.length).toBeGreaterThanOrEqual(3);
+    expect(hub.cdnRequests.every(r => !r.authorization)).toBe(true);
     const cards = formatDataCards(undefined, { cacheDir });
-    const mrpcDir = path.join(cacheDir, 'hub', 'nyu-mll__glue', 'mrpc');
     expect(cards).toContain(
-      `mrpc  MRPC (Microsoft Research Paraphrase Corpus)  [Hugging Face Hub, cached in ${mrpcDir}]`
+      `mrpc  MRPC (Microsoft Research Paraphrase Corpus)  [Hugging Face Hub, commit ${commit} cached in ${snap}]`
     );
     expect(cards).toContain(
       'sst2  SST-2 (Stanford Sentiment Treebank, binary)  [Hugging Face Hub, not fetched yet]'
@@ -251,27 +314,71 @@ describe('Hugging Face Hub data sets', () => {
     ).toBe(3);
   });
 
-  it('explains how to pre-fetch when the Hub is unreachable', async () => {
+  it('explains how to pre-fetch when the Hub is unreachable, after retrying', async () => {
     const cacheDir = freshCache();
-    const err = loadDataset('sst2', { endpoint: deadEndpoint, cacheDir });
+    const logs: string[] = [];
+    const err = loadDataset('sst2', {
+      endpoint: deadEndpoint,
+      cacheDir,
+      attempts: 2,
+      retryBaseMs: 1,
+      onLog: l => logs.push(l)
+    });
     await expect(err).rejects.toThrow(
-      /cannot download http:\/\/127\.0\.0\.1:\d+\/api\/datasets\/stanfordnlp\/sst2\/tree\/refs%2Fconvert%2Fparquet\/default\/train: ECONNREFUSED/
+      /cannot reach http:\/\/127\.0\.0\.1:\d+\/api\/datasets\/stanfordnlp\/sst2\/parquet after 2 attempt\(s\): ECONNREFUSED.*deni datasets --fetch sst2.*datasets--stanfordnlp--sst2.*local file/
     );
-    await expect(
-      loadDataset('sst2', { endpoint: deadEndpoint, cacheDir })
-    ).rejects.toThrow(
-      /deni datasets --fetch sst2.*copy its cache folder .*stanfordnlp__sst2.*local file/
-    );
+    expect(logs.join('\n')).toMatch(/ECONNREFUSED; retrying in/);
     await expect(
       loadDataset('sst2', { cacheDir, offline: true })
-    ).rejects.toThrow(/"sst2" is not in the cache .* offline mode is on/);
+    ).rejects.toThrow(
+      /offline \(HF_HUB_OFFLINE=1\) and the data set stanfordnlp\/sst2 at revision refs\/convert\/parquet is not complete in the cache .*datasets--stanfordnlp--sst2 \(no refs\/refs\/convert\/parquet and no snapshot\): run `deni datasets --fetch sst2`/
+    );
+    const saved = process.env.HF_HUB_OFFLINE;
+    process.env.HF_HUB_OFFLINE = '1';
+    try {
+      await expect(loadDataset('sst2', { endpoint, cacheDir })).rejects.toThrow(
+        /offline \(HF_HUB_OFFLINE=1\)/
+      );
+    } finally {
+      if (saved === undefined) {
+        delete process.env.HF_HUB_OFFLINE;
+      } else {
+        process.env.HF_HUB_OFFLINE = saved;
+      }
+    }
+    expect(hub.requests.some(r => r.includes('stanfordnlp/sst2'))).toBe(false);
   });
 
-  it('reports HTTP errors with the URL and status', async () => {
+  it('turns 401/403/404 into one sentence naming the repository and what to do', async () => {
+    const cacheDir = freshCache();
     await expect(
-      loadDataset('cola', { endpoint, cacheDir: freshCache() })
+      loadDataset('hf:nobody/missing', { endpoint, cacheDir })
     ).rejects.toThrow(
-      /cannot download .*nyu-mll\/glue\/tree\/refs%2Fconvert%2Fparquet\/cola\/train: HTTP 404/
+      /^The data set repository nobody\/missing was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\): check the name at .*\/datasets\/nobody\/missing; .*HF_TOKEN/
+    );
+    await expect(
+      loadDataset('hf:someone/private', { endpoint, cacheDir, token: '' })
+    ).rejects.toThrow(
+      /^The data set repository someone\/private is gated or private and no token was sent: accept its terms at .*\/datasets\/someone\/private if it is gated, then set HF_TOKEN/
+    );
+    await expect(
+      loadDataset('hf:someone/private', { endpoint, cacheDir, token: 'wrong' })
+    ).rejects.toThrow(
+      /^The token has no access to the data set repository someone\/private \(HTTP 403\)/
+    );
+    const ok = await loadDataset('hf:someone/private', {
+      endpoint,
+      cacheDir,
+      token: 'right'
+    });
+    expect(ok.examples.length).toBe(2);
+  });
+
+  it("lists the configs when the chosen one does not exist, and fixes DBpedia's", async () => {
+    await expect(
+      loadDataset('hf:someone/pairs', { endpoint, cacheDir: freshCache() })
+    ).rejects.toThrow(
+      'the Hub data set someone/pairs has no config "default"; its configs: main, other (choose one as hf:someone/pairs:<config>)'
     );
   });
 
@@ -328,42 +435,51 @@ describe('Hugging Face Hub data sets', () => {
     await expect(
       loadDataset('hf:someone/pairs:main', { cacheDir, offline: true })
     ).resolves.toBeDefined();
-    await expect(
-      loadDataset('hf:nobody/missing', { endpoint, cacheDir })
-    ).rejects.toThrow(
-      /nobody\/missing\/tree\/refs%2Fconvert%2Fparquet\/default: HTTP 404|lists no splits/
-    );
   });
 
-  it('reads the endpoint and cache folder from the environment', () => {
-    const saved = {
-      e: process.env.DENI_HF_ENDPOINT,
-      c: process.env.DENI_CACHE
-    };
-    process.env.DENI_HF_ENDPOINT = 'http://127.0.0.1:9/';
-    process.env.DENI_CACHE = '/tmp/deni-cache-x';
+  it('reads the endpoint, cache folder and token from the standard environment variables', () => {
+    const names = [
+      'HF_ENDPOINT',
+      'DENI_HF_ENDPOINT',
+      'HF_HUB_CACHE',
+      'HUGGINGFACE_HUB_CACHE',
+      'HF_HOME',
+      'HF_TOKEN',
+      'HUGGING_FACE_HUB_TOKEN',
+      'HF_TOKEN_PATH'
+    ] as const;
+    const saved = Object.fromEntries(names.map(n => [n, process.env[n]]));
     try {
+      for (const n of names) {
+        delete process.env[n];
+      }
+      const home = mkdtempSync(path.join(os.tmpdir(), 'deni-hf-home-'));
+      caches.push(home);
+      process.env.HF_HOME = home;
+      expect(hubEndpoint()).toBe('https://huggingface.co');
+      expect(hubCacheDir()).toBe(path.join(home, 'hub'));
+      expect(hubToken()).toEqual({ source: 'none' });
+      writeFileSync(path.join(home, 'token'), 'hf_fromfile\n');
+      expect(hubToken()).toEqual({
+        token: 'hf_fromfile',
+        source: 'token file'
+      });
+      process.env.HF_TOKEN = 'hf_env';
+      expect(hubToken()).toEqual({ token: 'hf_env', source: 'HF_TOKEN' });
+      process.env.HF_ENDPOINT = 'http://127.0.0.1:9/';
+      process.env.DENI_HF_ENDPOINT = 'http://ignored';
+      process.env.HF_HUB_CACHE = '/tmp/deni-hub-x';
       expect(hubEndpoint()).toBe('http://127.0.0.1:9');
-      expect(hubCacheDir()).toBe('/tmp/deni-cache-x');
+      expect(hubCacheDir()).toBe('/tmp/deni-hub-x');
       expect(hubEndpoint({ endpoint: 'http://a' })).toBe('http://a');
     } finally {
-      for (const [k, v] of [
-        ['DENI_HF_ENDPOINT', saved.e],
-        ['DENI_CACHE', saved.c]
-      ] as const) {
-        if (v === undefined) {
-          delete process.env[k];
+      for (const n of names) {
+        if (saved[n] === undefined) {
+          delete process.env[n];
         } else {
-          process.env[k] = v;
+          process.env[n] = saved[n];
         }
       }
-    }
-    delete process.env.DENI_CACHE;
-    expect(hubCacheDir()).toBe(
-      path.join(os.homedir(), '.cache', 'jupyterlab-deni', 'datasets')
-    );
-    if (saved.c !== undefined) {
-      process.env.DENI_CACHE = saved.c;
     }
   });
 });

@@ -31,6 +31,7 @@ export {
   PAPER_DATASETS,
   GENERIC_HUB_ID,
   fetchHubDataset,
+  cachedHubDataset,
   cachedHubDir,
   hubClassNames,
   hubCacheDir,

@@ -85,7 +85,7 @@ function memoKey(p: ParsedDatasetSpec, opts: ILoadOptions): string {
     return `builtin:${p.id}`;
   }
   if (p.kind === 'hub') {
-    return `hub:${p.id}:${hubCacheDir(opts)}`;
+    return `hub:${p.id}:${hubCacheDir(opts)}:${opts.revision ?? ''}`;
   }
   const file = path.resolve(p.spec.path);
   // A changed file (size or modification time) is read again.

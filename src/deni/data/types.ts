@@ -1,3 +1,4 @@
+import type { IHubOptions } from '../hub';
 import type { Rng } from '../random';
 import type { IDatasetFileSpec } from '../sweep/types';
 
@@ -48,18 +49,16 @@ export interface IDatasetCard {
   notes?: string;
 }
 
-/** Options of loadDataset. */
-export interface ILoadOptions {
-  /** Cache folder for Hub downloads; default `$DENI_CACHE` or `~/.cache/jupyterlab-deni/datasets`. */
-  cacheDir?: string;
-  /** Hub base URL; default `$DENI_HF_ENDPOINT` or `https://huggingface.co`. */
-  endpoint?: string;
-  /** Never touch the network: Hub sets must be in the cache. */
-  offline?: boolean;
-  /** fetch implementation (tests, proxies); default the global fetch. */
-  fetch?: typeof fetch;
-  /** Progress lines while downloading (e.g. written to stderr by the CLI). */
-  onProgress?: (message: string) => void;
+/**
+ * Options of loadDataset: the Hub settings (endpoint, cache, offline, token, progress; each
+ * defaulting to the standard environment variables, see src/deni/hub) and a revision.
+ */
+export interface ILoadOptions extends IHubOptions {
+  /**
+   * Revision of a Hub set's Parquet conversion: a commit of refs/convert/parquet. Default: the
+   * commit resolved on first download (recorded in the cache), else the ref's head.
+   */
+  revision?: string;
 }
 
 /** Options of paperSplit. */

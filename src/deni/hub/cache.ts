@@ -19,7 +19,11 @@ import type { RepoType } from './errors';
  * ETag: the sha256 of LFS files, the git blob sha1 of small ones), `snapshots/<commit>/<path>`
  * (relative symlinks into blobs) and `refs/<revision>` (a branch's or ref's commit).
  */
-export function repoFolder(cacheDir: string, type: RepoType, repo: string): string {
+export function repoFolder(
+  cacheDir: string,
+  type: RepoType,
+  repo: string
+): string {
   return path.join(cacheDir, `${type}s--${repo.split('/').join('--')}`);
 }
 
@@ -42,7 +46,11 @@ export function readRef(folder: string, revision: string): string | undefined {
 }
 
 /** Writes `refs/<revision>` atomically (a ref such as refs/convert/parquet nests folders, as in huggingface_hub). */
-export function writeRef(folder: string, revision: string, commit: string): void {
+export function writeRef(
+  folder: string,
+  revision: string,
+  commit: string
+): void {
   if (isCommit(revision)) {
     return;
   }
@@ -58,7 +66,11 @@ export function writeAtomic(file: string, text: string): void {
 }
 
 /** Path of a repository file inside a snapshot. */
-export function snapshotFile(folder: string, commit: string, file: string): string {
+export function snapshotFile(
+  folder: string,
+  commit: string,
+  file: string
+): string {
   return path.join(folder, 'snapshots', commit, ...file.split('/'));
 }
 
@@ -152,6 +164,10 @@ export function readResolution(
 }
 
 /** Records a complete resolution (written last: its presence means every file is in place). */
-export function writeResolution(folder: string, name: string, r: IResolution): void {
+export function writeResolution(
+  folder: string,
+  name: string,
+  r: IResolution
+): void {
   writeAtomic(manifestFile(folder, r.commit, name), JSON.stringify(r, null, 2));
 }

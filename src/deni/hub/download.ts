@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync
+} from 'node:fs';
 import path from 'node:path';
 import { fetch as undiciFetch } from 'undici';
 import {
@@ -59,7 +66,10 @@ export async function getJson<T>(
     });
   }
   if (!res.ok) {
-    throw new HubError(`${url}: HTTP ${res.status} ${res.statusText}`, res.status);
+    throw new HubError(
+      `${url}: HTTP ${res.status} ${res.statusText}`,
+      res.status
+    );
   }
   return (await res.json()) as T;
 }
@@ -121,8 +131,12 @@ export async function fileMeta(
     if (!(status >= 200 && status < 400)) {
       throw new HubError(`${url}: HTTP ${status} ${res.statusText}`, status);
     }
-    const etag = unquote(res.headers.get('x-linked-etag')) ?? unquote(res.headers.get('etag'));
-    const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
+    const etag =
+      unquote(res.headers.get('x-linked-etag')) ??
+      unquote(res.headers.get('etag'));
+    const size = Number(
+      res.headers.get('x-linked-size') ?? res.headers.get('content-length')
+    );
     if (!commit || !etag || !Number.isFinite(size)) {
       throw new HubError(
         `${url}: the answer lacks X-Repo-Commit, an ETag or the size; is ${endpoint} a Hugging Face Hub (HF_ENDPOINT)?`
@@ -159,7 +173,8 @@ async function streamBlob(
   mkdirSync(path.dirname(blob), { recursive: true });
   const attempts = Math.max(1, opts.attempts ?? 5);
   const idle = opts.timeoutMs ?? 30_000;
-  const sameHost = new URL(meta.location).origin === new URL(hubEndpoint(opts)).origin;
+  const sameHost =
+    new URL(meta.location).origin === new URL(hubEndpoint(opts)).origin;
   let last = '';
   for (let n = 1; n <= attempts; n++) {
     const tmp = `${blob}.${process.pid}.${randomBytes(4).toString('hex')}.incomplete`;
@@ -167,7 +182,10 @@ async function streamBlob(
     let timer = setTimeout(() => controller.abort(), idle);
     try {
       const res = await undiciFetch(meta.location, {
-        headers: { 'user-agent': 'jupyterlab-deni', ...(sameHost ? authHeaders(opts) : {}) },
+        headers: {
+          'user-agent': 'jupyterlab-deni',
+          ...(sameHost ? authHeaders(opts) : {})
+        },
         redirect: 'follow',
         signal: controller.signal,
         dispatcher: hubDispatcher()
@@ -180,7 +198,9 @@ async function streamBlob(
         }
       } else {
         const sha256 = createHash('sha256');
-        const sha1 = /^[0-9a-f]{40}$/.test(meta.etag) ? gitBlobHash(meta.size) : undefined;
+        const sha1 = /^[0-9a-f]{40}$/.test(meta.etag)
+          ? gitBlobHash(meta.size)
+          : undefined;
         const out = createWriteStream(tmp);
         let bytes = 0;
         try {
@@ -226,11 +246,15 @@ async function streamBlob(
     }
     if (n < attempts) {
       const wait = (opts.retryBaseMs ?? 1000) * 2 ** (n - 1);
-      opts.onLog?.(`${file} of ${repo}: ${last}; retrying in ${(wait / 1000).toFixed(1)} s`);
+      opts.onLog?.(
+        `${file} of ${repo}: ${last}; retrying in ${(wait / 1000).toFixed(1)} s`
+      );
       await new Promise(r => setTimeout(r, wait));
     }
   }
-  throw new HubError(`cannot download ${file} of ${repo} (${meta.location}): ${last}`);
+  throw new HubError(
+    `cannot download ${file} of ${repo} (${meta.location}): ${last}`
+  );
 }
 
 /**
@@ -250,7 +274,9 @@ export async function cacheFile(
   let sha256: string;
   if (existsSync(blob) && statSync(blob).size === meta.size) {
     opts.onLog?.(`${repo}/${file}: in the cache`);
-    sha256 = /^[0-9a-f]{64}$/.test(meta.etag) ? meta.etag : await sha256File(blob);
+    sha256 = /^[0-9a-f]{64}$/.test(meta.etag)
+      ? meta.etag
+      : await sha256File(blob);
   } else {
     opts.onLog?.(`downloading ${repo}/${file} (${meta.size} bytes)`);
     sha256 = await streamBlob(folder, repo, file, meta, opts);

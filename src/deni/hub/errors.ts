@@ -2,7 +2,11 @@
 export type RepoType = 'model' | 'dataset';
 
 /** The repository's page on the Hub, for messages. */
-export function repoPage(endpoint: string, type: RepoType, repo: string): string {
+export function repoPage(
+  endpoint: string,
+  type: RepoType,
+  repo: string
+): string {
   return `${endpoint}/${type === 'dataset' ? 'datasets/' : ''}${repo}`;
 }
 

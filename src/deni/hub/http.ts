@@ -1,4 +1,8 @@
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import {
+  EnvHttpProxyAgent,
+  fetch as undiciFetch,
+  type Dispatcher
+} from 'undici';
 import { HubError } from './errors';
 import type { IHubOptions } from './settings';
 
@@ -80,7 +84,9 @@ export async function request(
     }
     if (n < attempts) {
       const wait = backoff(n, base, res?.headers.get('retry-after'));
-      opts.onLog?.(`${url}: ${last}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${n + 1} of ${attempts})`);
+      opts.onLog?.(
+        `${url}: ${last}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${n + 1} of ${attempts})`
+      );
       await sleep(wait);
     }
   }

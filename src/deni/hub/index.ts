@@ -13,7 +13,12 @@ export {
   readRef,
   repoFolder
 } from './cache';
-export { cachedResolution, resolveRepo, type IResolveRequest } from './resolve';
+export {
+  cachedResolution,
+  peekResolution,
+  resolveRepo,
+  type IResolveRequest
+} from './resolve';
 export {
   PARQUET_REF,
   resolveParquet,
@@ -28,3 +33,4 @@ export {
   shardsOf,
   SUPPORTED_WEIGHTS
 } from './model-files';
+export { formatBytes, formatProgress, terminalReporter } from './progress';

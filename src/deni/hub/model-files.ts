@@ -30,14 +30,24 @@ export function chooseModelFiles(repo: string, names: string[]): string[] {
   } else if (has('model.safetensors.index.json')) {
     weights = 'model.safetensors.index.json';
   } else {
-    const other = ['pytorch_model.bin', 'pytorch_model.bin.index.json', 'tf_model.h5', 'flax_model.msgpack'].filter(has);
+    const other = [
+      'pytorch_model.bin',
+      'pytorch_model.bin.index.json',
+      'tf_model.h5',
+      'flax_model.msgpack'
+    ].filter(has);
     problems.push(
       `it has no model.safetensors${other.length ? ` (only ${other.join(', ')})` : ''}; deni reads ${SUPPORTED_WEIGHTS.join(' or ')} ` +
         '(convert with transformers: AutoModel.from_pretrained(repo).save_pretrained(dir, safe_serialization=True), then use the folder)'
     );
   }
   if (!has('tokenizer.json')) {
-    const other = ['vocab.txt', 'spiece.model', 'sentencepiece.bpe.model', 'vocab.json'].filter(has);
+    const other = [
+      'vocab.txt',
+      'spiece.model',
+      'sentencepiece.bpe.model',
+      'vocab.json'
+    ].filter(has);
     problems.push(
       `it has no tokenizer.json${other.length ? ` (only ${other.join(', ')})` : ''}; deni needs the fast-tokenizer file ` +
         '(write one with transformers: AutoTokenizer.from_pretrained(repo).save_pretrained(dir), then use the folder)'
@@ -46,7 +56,12 @@ export function chooseModelFiles(repo: string, names: string[]): string[] {
   if (problems.length > 0) {
     throw new HubError(`model ${repo} cannot be used: ${problems.join('; ')}.`);
   }
-  return ['config.json', 'tokenizer.json', weights as string, ...OPTIONAL.filter(has)];
+  return [
+    'config.json',
+    'tokenizer.json',
+    weights as string,
+    ...OPTIONAL.filter(has)
+  ];
 }
 
 /** The shard files a model.safetensors.index.json names (its weight_map values), sorted. */
@@ -79,14 +94,22 @@ export function resolveModelRepo(
       name: 'model',
       fetchHint,
       plan: async rev => {
-        const info = await getJson<{ sha?: string; siblings?: { rfilename: string }[] }>(
+        const info = await getJson<{
+          sha?: string;
+          siblings?: { rfilename: string }[];
+        }>(
           'model',
           repo,
           `/api/models/${repo}/revision/${encodeURIComponent(rev)}`,
           opts,
           rev
         );
-        return { files: chooseModelFiles(repo, (info.siblings ?? []).map(s => s.rfilename)) };
+        return {
+          files: chooseModelFiles(
+            repo,
+            (info.siblings ?? []).map(s => s.rfilename)
+          )
+        };
       },
       fromSnapshot: has => {
         const weights = has('model.safetensors')

@@ -107,7 +107,9 @@ export async function resolveParquet(
         const files: string[] = [];
         const bySplit: Record<string, string[]> = {};
         for (const split of splits) {
-          const entries = (await tree(req.repo, rev, `${req.config}/${split}`, opts))
+          const entries = (
+            await tree(req.repo, rev, `${req.config}/${split}`, opts)
+          )
             .filter(e => e.type === 'file' && e.path.endsWith('.parquet'))
             .map(e => e.path)
             .sort();

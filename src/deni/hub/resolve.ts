@@ -30,7 +30,9 @@ export interface IResolveRequest {
    * Lists the files to download, given a revision to list at (the ref first; the commit once
    * known). Runs only online, under the repository's lock.
    */
-  plan: (revision: string) => Promise<{ files: string[]; extra?: Record<string, unknown> }>;
+  plan: (
+    revision: string
+  ) => Promise<{ files: string[]; extra?: Record<string, unknown> }>;
   /**
    * Files of an existing snapshot (e.g. downloaded by Python's huggingface_hub) that make it
    * complete without a deni record; undefined when this resolution cannot be recognised that way.
@@ -59,7 +61,10 @@ export async function cachedResolution(
   if (!files) {
     return undefined;
   }
-  files = [...files, ...(req.more?.(f => snapshotFile(folder, commit, f)) ?? [])];
+  files = [
+    ...files,
+    ...(req.more?.(f => snapshotFile(folder, commit, f)) ?? [])
+  ];
   if (!files.every(has)) {
     return undefined;
   }
@@ -67,7 +72,11 @@ export async function cachedResolution(
   const records: ICachedFile[] = [];
   for (const f of files) {
     const local = snapshotFile(folder, commit, f);
-    records.push({ path: f, sha256: await sha256File(local), size: statSync(local).size });
+    records.push({
+      path: f,
+      sha256: await sha256File(local),
+      size: statSync(local).size
+    });
   }
   const r: IResolution = {
     type: req.type,
@@ -114,44 +123,88 @@ export async function resolveRepo(
       if (again) {
         return again;
       }
-      const plan = await req.plan(req.revision);
-      if (plan.files.length === 0) {
-        throw new HubError(`${req.repo}: nothing to download at revision ${req.revision}`);
-      }
-      let commit: string | undefined = isCommit(req.revision) ? req.revision : undefined;
-      const records: ICachedFile[] = [];
-      const fetchOne = async (file: string) => {
-        const meta = await fileMeta(req.type, req.repo, commit ?? req.revision, file, opts);
-        if (commit && meta.commit !== commit) {
+      try {
+        return await download();
+      } catch (e) {
+        // A network failure (after the retries) says how to work without one.
+        if (
+          e instanceof HubError &&
+          e.status === undefined &&
+          /^cannot (reach|download)/.test(e.message)
+        ) {
           throw new HubError(
-            `${req.repo}: ${file} resolved to commit ${meta.commit}, expected ${commit}`
+            `${e.message}. To work without network access: ${req.fetchHint}.`
           );
         }
-        commit = meta.commit;
-        records.push(await cacheFile(req.type, req.repo, file, meta, opts));
-      };
-      for (const f of plan.files) {
-        await fetchOne(f);
+        throw e;
       }
-      const c = commit as string;
-      for (const f of req.more?.(p => snapshotFile(folder, c, p)) ?? []) {
-        if (!records.some(r => r.path === f)) {
-          await fetchOne(f);
-        }
-      }
-      const r: IResolution = {
-        type: req.type,
-        repo: req.repo,
-        commit: c,
-        revision: req.revision,
-        files: records,
-        extra: plan.extra,
-        resolvedAt: new Date().toISOString()
-      };
-      writeResolution(folder, req.name, r);
-      writeRef(folder, req.revision, c);
-      return r;
     },
     opts.onLog
   );
+
+  async function download(): Promise<IResolution> {
+    const plan = await req.plan(req.revision);
+    if (plan.files.length === 0) {
+      throw new HubError(
+        `${req.repo}: nothing to download at revision ${req.revision}`
+      );
+    }
+    let commit: string | undefined = isCommit(req.revision)
+      ? req.revision
+      : undefined;
+    const records: ICachedFile[] = [];
+    const fetchOne = async (file: string) => {
+      const meta = await fileMeta(
+        req.type,
+        req.repo,
+        commit ?? req.revision,
+        file,
+        opts
+      );
+      if (commit && meta.commit !== commit) {
+        throw new HubError(
+          `${req.repo}: ${file} resolved to commit ${meta.commit}, expected ${commit}`
+        );
+      }
+      commit = meta.commit;
+      records.push(await cacheFile(req.type, req.repo, file, meta, opts));
+    };
+    for (const f of plan.files) {
+      await fetchOne(f);
+    }
+    const c = commit as string;
+    for (const f of req.more?.(p => snapshotFile(folder, c, p)) ?? []) {
+      if (!records.some(r => r.path === f)) {
+        await fetchOne(f);
+      }
+    }
+    const r: IResolution = {
+      type: req.type,
+      repo: req.repo,
+      commit: c,
+      revision: req.revision,
+      files: records,
+      extra: plan.extra,
+      resolvedAt: new Date().toISOString()
+    };
+    writeResolution(folder, req.name, r);
+    writeRef(folder, req.revision, c);
+    return r;
+  }
+}
+
+/**
+ * The complete deni record of `name` in the cache for a revision, without hashing or network
+ * (for listings such as `deni datasets`): undefined when not recorded yet.
+ */
+export function peekResolution(
+  type: RepoType,
+  repo: string,
+  revision: string,
+  name: string,
+  opts: IHubOptions
+): IResolution | undefined {
+  const folder = repoFolder(hubCacheDir(opts), type, repo);
+  const commit = readRef(folder, revision);
+  return commit ? readResolution(folder, commit, name) : undefined;
 }
