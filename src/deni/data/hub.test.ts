@@ -198,8 +198,6 @@ const freshCache = () => {
 beforeAll(async () => {
   hub = await startHubStandIn({
     datasetFiles: files,
-    // Parquet files are LFS files on the Hub: served through the redirect to the CDN host.
-    lfsAbove: 100,
     gated: { 'someone/private': 'right' },
     extraDatasets: {
       'someone/reviews': {

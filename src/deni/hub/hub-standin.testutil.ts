@@ -44,8 +44,6 @@ export interface IStandInOptions {
   extraModels?: Record<string, IRecordedModel>;
   /** Repositories that need this bearer token (401 without one, 403 with another). */
   gated?: Record<string, string>;
-  /** Files above this size are served through the CDN redirect (LFS); default 1000 bytes. */
-  lfsAbove?: number;
   /** Fault injection: for a request path containing the key, answer the listed statuses first (e.g. [503, 429]). */
   faults?: Map<string, number[]>;
   /** Truncate the first CDN body for a blob whose path contains this string. */
@@ -82,7 +80,10 @@ export async function startHubStandIn(
   const models = { ...rec.models, ...opts.extraModels };
   const dataFiles = opts.datasetFiles ?? new Map<string, Buffer>();
   const modelFiles = opts.modelFiles ?? new Map<string, Buffer>();
-  const lfsAbove = opts.lfsAbove ?? 1000;
+  // As the Hub's .gitattributes: weights and Parquet files are LFS files (served through the
+  // redirect to the storage host); JSON and text files are plain git files answered directly.
+  const isLfs = (file: string) =>
+    /\.(safetensors|parquet|bin|h5|msgpack|ot|onnx)$/.test(file);
   const faults = new Map(
     [...(opts.faults ?? new Map<string, number[]>())].map(([k, v]) => [
       k,
@@ -147,6 +148,7 @@ export async function startHubStandIn(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     commit: string,
+    file: string,
     body: Buffer
   ) => {
     const headers: Record<string, string | number> = {
@@ -154,7 +156,7 @@ export async function startHubStandIn(
       'access-control-expose-headers':
         'X-Repo-Commit,X-Linked-Etag,X-Linked-Size,ETag'
     };
-    if (body.length > lfsAbove) {
+    if (isLfs(file)) {
       const hex = sha256(body);
       blobs.set(hex, body);
       Object.assign(headers, {
@@ -286,7 +288,7 @@ export async function startHubStandIn(
         unexpected.push(`${req.method} ${url}`);
         notFound(res, 'EntryNotFound', 'Entry not found');
       } else {
-        serveFile(req, res, commitOf(m[1]), body);
+        serveFile(req, res, commitOf(m[1]), file, body);
       }
       return;
     }
@@ -320,7 +322,7 @@ export async function startHubStandIn(
         unexpected.push(`${req.method} ${url}`);
         notFound(res, 'EntryNotFound', 'Entry not found');
       } else {
-        serveFile(req, res, model.commit, body);
+        serveFile(req, res, model.commit, file, body);
       }
       return;
     }

@@ -34,3 +34,4 @@ export {
   SUPPORTED_WEIGHTS
 } from './model-files';
 export { formatBytes, formatProgress, terminalReporter } from './progress';
+export type { IHubPin } from './pin';

@@ -21,20 +21,25 @@ export {
   loadConfig,
   loadModel,
   openModel,
+  readWeights,
   weightsFromTensors,
   type ILoadedModel
 } from './load';
 export {
   cacheDir,
   DEFAULT_MODEL,
-  downloadModel,
   hfEndpoint,
   isModelDir,
   listModels,
   MODELS,
   REQUIRED_FILES,
+  missingModelFiles,
   resolveModel,
+  resolveModelPinned,
+  WEIGHT_FILES,
   type IModelEntry,
+  type IModelOptions,
+  type IResolvedModel,
   type IModelListing
 } from './registry';
 export {

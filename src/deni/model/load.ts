@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { shardsOf, SUPPORTED_WEIGHTS } from '../hub';
 import { type ITokenizer, loadTokenizer } from '../text';
 import { parseConfig } from './config';
 import { resolveModel } from './registry';
@@ -93,11 +95,45 @@ export async function loadConfig(dir: string): Promise<IEncoderConfig> {
  */
 export async function loadModel(dir: string): Promise<ILoadedModel> {
   const config = await loadConfig(dir);
-  const file = path.join(dir, 'model.safetensors');
-  const { tensors } = await readSafetensors(file);
-  const weights = weightsFromTensors(config, tensors, file);
+  const { tensors, source } = await readWeights(dir);
+  const weights = weightsFromTensors(config, tensors, source);
   const tokenizer = await loadTokenizer(dir);
   return { dir, config, weights, tokenizer };
+}
+
+/**
+ * The raw tensors of a model folder: model.safetensors, or the shards a
+ * model.safetensors.index.json names (sharded checkpoints), merged.
+ */
+export async function readWeights(
+  dir: string
+): Promise<{ tensors: Map<string, ISafeTensor>; source: string }> {
+  const single = path.join(dir, 'model.safetensors');
+  if (existsSync(single)) {
+    return { tensors: (await readSafetensors(single)).tensors, source: single };
+  }
+  const index = path.join(dir, 'model.safetensors.index.json');
+  if (!existsSync(index)) {
+    throw new Error(
+      `${dir} holds no model.safetensors and no model.safetensors.index.json; deni reads ${SUPPORTED_WEIGHTS.join(' or ')}` +
+        (existsSync(path.join(dir, 'pytorch_model.bin'))
+          ? " (this folder has pytorch_model.bin: save it with transformers' save_pretrained(dir, safe_serialization=True))"
+          : '')
+    );
+  }
+  const tensors = new Map<string, ISafeTensor>();
+  for (const shard of shardsOf(index)) {
+    const file = path.join(dir, shard);
+    if (!existsSync(file)) {
+      throw new Error(
+        `${index} names the shard ${shard}, which is missing from ${dir}`
+      );
+    }
+    for (const [name, t] of (await readSafetensors(file)).tensors) {
+      tensors.set(name, t);
+    }
+  }
+  return { tensors, source: index };
 }
 
 /** resolveModel + loadModel: a built-in name, `hf:<repo>` or a folder path, loaded. */

@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  hubCacheDir,
+  hubEndpoint,
+  type IHubOptions,
+  peekResolution,
+  repoFolder,
+  resolveModelRepo,
+  SUPPORTED_WEIGHTS
+} from '../hub';
+import type { IHubPin } from '../hub';
 
 /** A named model the registry knows. */
 export interface IModelEntry {
@@ -39,16 +48,23 @@ export const MODELS: readonly IModelEntry[] = [
 /** The default model name. */
 export const DEFAULT_MODEL = 'minilm-l6';
 
-/** Files a model folder must hold. */
+/** Files a model folder must hold (weights: model.safetensors or a sharded index, see WEIGHT_FILES). */
 export const REQUIRED_FILES = [
   'config.json',
   'model.safetensors',
   'tokenizer.json'
 ] as const;
-/** Files downloaded when the repository has them. */
-const OPTIONAL_FILES = ['tokenizer_config.json'];
 
-/** Cache folder for downloaded models: $DENI_CACHE, else ~/.cache/jupyterlab-deni/models. */
+/** Safetensors weights deni reads: one file, or an index naming shards (sharded checkpoints). */
+export const WEIGHT_FILES = [
+  'model.safetensors',
+  'model.safetensors.index.json'
+] as const;
+
+/**
+ * Folder of models prepared outside the Hub cache ($DENI_CACHE, else
+ * ~/.cache/jupyterlab-deni/models): `scripts/prepare-models.sh` puts minilm-l6 there offline.
+ */
 export function cacheDir(): string {
   return (
     process.env.DENI_CACHE ||
@@ -56,134 +72,145 @@ export function cacheDir(): string {
   );
 }
 
-/** Base URL of the Hugging Face Hub: $DENI_HF_ENDPOINT, else https://huggingface.co. */
+/** Base URL of the Hugging Face Hub ($HF_ENDPOINT; see src/deni/hub). */
 export function hfEndpoint(): string {
-  return (process.env.DENI_HF_ENDPOINT || 'https://huggingface.co').replace(
-    /\/+$/,
-    ''
-  );
+  return hubEndpoint();
 }
 
-/** True when `dir` holds every required model file. */
+/** What a model folder lacks (config, tokenizer, safetensors weights); empty when complete. */
+export function missingModelFiles(dir: string): string[] {
+  const missing: string[] = [];
+  for (const f of ['config.json', 'tokenizer.json']) {
+    if (!existsSync(path.join(dir, f))) {
+      missing.push(f);
+    }
+  }
+  if (!WEIGHT_FILES.some(f => existsSync(path.join(dir, f)))) {
+    missing.push(WEIGHT_FILES.join(' or '));
+  }
+  return missing;
+}
+
+/** True when `dir` holds config.json, tokenizer.json and safetensors weights. */
 export function isModelDir(dir: string): boolean {
-  return REQUIRED_FILES.every(f => existsSync(path.join(dir, f)));
+  return missingModelFiles(dir).length === 0;
 }
 
-function cacheFolderOf(id: string, repo: string): string {
-  const named = MODELS.find(m => m.name === id);
-  return path.join(
-    cacheDir(),
-    named ? named.name : `hf--${repo.replace(/\//g, '--')}`
-  );
+/** A named model's folder outside the Hub cache (prepared offline), when complete. */
+function preparedFolder(name: string): string | undefined {
+  const dir = path.join(cacheDir(), name);
+  return MODELS.some(m => m.name === name) && isModelDir(dir) ? dir : undefined;
 }
 
-/** One row of `deni models`: a name, where it lives and whether it is ready offline. */
+/** One row of `deni models`: a name, where it lives, whether it is ready offline and at which commit. */
 export interface IModelListing extends IModelEntry {
   dir: string;
   cached: boolean;
+  /** Commit of the Hub snapshot in the cache (undefined for a prepared folder or when not cached). */
+  commit?: string;
 }
 
 /** The built-in models and whether each is in the cache (for `deni models`). */
-export function listModels(): IModelListing[] {
+export function listModels(opts: IHubOptions = {}): IModelListing[] {
   return MODELS.map(m => {
-    const dir = cacheFolderOf(m.name, m.repo);
-    return { ...m, dir, cached: isModelDir(dir) };
+    const prepared = preparedFolder(m.name);
+    if (prepared) {
+      return { ...m, dir: prepared, cached: true };
+    }
+    const r = peekResolution('model', m.repo, 'main', 'model', opts);
+    const dir = r
+      ? path.join(
+          repoFolder(hubCacheDir(opts), 'model', m.repo),
+          'snapshots',
+          r.commit
+        )
+      : repoFolder(hubCacheDir(opts), 'model', m.repo);
+    return { ...m, dir, cached: r !== undefined, commit: r?.commit };
   });
 }
 
-async function fetchFile(
-  url: string,
-  dest: string,
-  optional: boolean
-): Promise<boolean> {
-  let res: Response;
-  try {
-    res = await fetch(url, { redirect: 'follow' });
-  } catch (e) {
-    const cause =
-      (e as { cause?: { message?: string } }).cause?.message ??
-      (e as Error).message;
-    throw new Error(`network error fetching ${url}: ${cause}`);
-  }
-  if (res.status === 404 && optional) {
-    return false;
-  }
-  if (!res.ok) {
-    throw new Error(`HTTP ${res.status} ${res.statusText} fetching ${url}`);
-  }
-  await writeFile(dest, new Uint8Array(await res.arrayBuffer()));
-  return true;
+/** A model resolved to a folder, and the Hub commit and file checksums it came from. */
+export interface IResolvedModel {
+  dir: string;
+  /** Set for models from the Hub: what a run's key records. */
+  hub?: IHubPin;
+}
+
+/** Options of resolveModel: the Hub settings (see src/deni/hub) and a revision. */
+export interface IModelOptions extends IHubOptions {
+  /** Branch, tag or commit; default: the commit recorded on first download, else main. */
+  revision?: string;
 }
 
 /**
- * Downloads a Hub repository's model files into `dir` (via a temporary folder renamed at the
- * end, so an interrupted download never looks complete).
+ * Resolves a model id to a folder holding config.json, tokenizer.json and safetensors weights:
+ * a built-in name (see MODELS; a folder prepared by scripts/prepare-models.sh wins), `hf:<owner>/<repo>`,
+ * or a folder path. Names and hf: ids come from the standard Hub cache, downloaded on first use
+ * (once, under a lock; see src/deni/hub) and reused at the same commit afterwards.
  */
-export async function downloadModel(
-  repo: string,
-  dir: string,
-  log?: (line: string) => void
-): Promise<void> {
-  const tmp = `${dir}.partial-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  const base = `${hfEndpoint()}/${repo}/resolve/main`;
-  try {
-    for (const file of REQUIRED_FILES) {
-      log?.(`downloading ${base}/${file}`);
-      await fetchFile(`${base}/${file}`, path.join(tmp, file), false);
-    }
-    for (const file of OPTIONAL_FILES) {
-      await fetchFile(`${base}/${file}`, path.join(tmp, file), true);
-    }
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw new Error(
-      `Cannot download model '${repo}' from ${hfEndpoint()}: ${(e as Error).message}. ` +
-        `Without internet, put a folder holding ${REQUIRED_FILES.join(', ')} at ${dir} ` +
-        "(or pass the folder's path as the model), or pre-fetch on a connected machine and copy " +
-        `${cacheDir()}; the default minilm-l6 is prepared offline by 'bash scripts/prepare-models.sh'.`
-    );
-  }
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(path.dirname(dir), { recursive: true });
-  await rename(tmp, dir);
-}
-
-/**
- * Resolves a model id to a local folder holding config.json, model.safetensors and
- * tokenizer.json: a built-in name (see MODELS), `hf:<owner>/<repo>`, or a folder path.
- * Names and hf: ids are served from the cache, downloaded on first use.
- */
-export async function resolveModel(
+export async function resolveModelPinned(
   id: string = DEFAULT_MODEL,
-  log?: (line: string) => void
-): Promise<string> {
+  opts: IModelOptions = {}
+): Promise<IResolvedModel> {
   const named = MODELS.find(m => m.name === id);
   if (named || id.startsWith('hf:')) {
+    const prepared =
+      named && !opts.revision ? preparedFolder(named.name) : undefined;
+    if (prepared) {
+      return { dir: prepared };
+    }
     const repo = named ? named.repo : id.slice(3);
-    if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo)) {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
       throw new Error(
         `Model id '${id}': '${repo}' is not a Hugging Face repository name like owner/name`
       );
     }
-    const dir = cacheFolderOf(id, repo);
-    if (!isModelDir(dir)) {
-      await downloadModel(repo, dir, log);
-    }
-    return dir;
+    const hint =
+      `run \`deni models --fetch ${id}\` (or \`hf download ${repo}\`) on a machine with internet and copy its ` +
+      `Hub cache folder (models--${repo.replace('/', '--')}) into this one's (HF_HUB_CACHE / HF_HOME), or pass a ` +
+      `folder holding config.json, tokenizer.json and model.safetensors as the model` +
+      (id === DEFAULT_MODEL
+        ? "; the default minilm-l6 is prepared offline by 'bash scripts/prepare-models.sh'"
+        : '');
+    const r = await resolveModelRepo(repo, opts.revision, hint, opts);
+    const dir = path.join(
+      repoFolder(hubCacheDir(opts), 'model', repo),
+      'snapshots',
+      r.commit
+    );
+    return {
+      dir,
+      hub: {
+        repo,
+        commit: r.commit,
+        files: Object.fromEntries(r.files.map(f => [f.path, f.sha256]))
+      }
+    };
   }
   const dir = path.resolve(id);
   if (existsSync(dir)) {
-    if (!isModelDir(dir)) {
-      const missing = REQUIRED_FILES.filter(
-        f => !existsSync(path.join(dir, f))
+    const missing = missingModelFiles(dir);
+    if (missing.length > 0) {
+      const hasBin = existsSync(path.join(dir, 'pytorch_model.bin'));
+      throw new Error(
+        `Model folder ${dir} lacks ${missing.join(', ')}` +
+          (hasBin && missing.some(m => m.includes('safetensors'))
+            ? ` (it has pytorch_model.bin; deni reads ${SUPPORTED_WEIGHTS.join(' or ')}: save it with transformers' save_pretrained(dir, safe_serialization=True))`
+            : '')
       );
-      throw new Error(`Model folder ${dir} lacks ${missing.join(', ')}`);
     }
-    return dir;
+    return { dir };
   }
   throw new Error(
     `Unknown model '${id}': use one of ${MODELS.map(m => m.name).join(', ')}, hf:<owner>/<repo>, or a folder path`
   );
+}
+
+/** resolveModelPinned's folder (a log callback receives download lines). */
+export async function resolveModel(
+  id: string = DEFAULT_MODEL,
+  log?: (line: string) => void,
+  opts: IModelOptions = {}
+): Promise<string> {
+  return (await resolveModelPinned(id, { onLog: log, ...opts })).dir;
 }
