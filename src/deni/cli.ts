@@ -3,6 +3,7 @@
  * queue as a worker, and list data sets, models and strategies. Exit codes are documented in
  * EXIT_CODES (and in `deni --help`).
  */
+import { formatProgress } from './hub/progress';
 import {
   Command,
   CommanderError,
@@ -166,6 +167,9 @@ export function progressText(p: ISweepProgress, width = 24): string {
       `${c.dataset ?? ''}${c.dataset ? ' ' : ''}${c.strategy}/${c.tuning} #${c.run}${step}`
     );
   }
+  if (p.download) {
+    parts.push(`downloading ${formatProgress(p.download)}`);
+  }
   if (p.etaSeconds !== undefined) {
     parts.push(`ETA ${formatSeconds(p.etaSeconds)}`);
   }
@@ -247,6 +251,11 @@ async function sweepCommand(
         `\r${line.slice(0, cols - 1).padEnd(Math.min(cols - 1, lastLine.length))}`
       );
       lastLine = line;
+    } else if (p.download) {
+      // Not a terminal: download lines are already throttled by the sweep (one per 200 ms).
+      if (p.download.bytes === p.download.total) {
+        process.stderr.write(`${line}\n`);
+      }
     } else if (p.done !== lastPrinted) {
       // Not a terminal (CI logs, pipes): one line per finished run.
       lastPrinted = p.done;
@@ -631,22 +640,54 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('models')
-    .description('List the built-in models and whether each is cached.')
+    .description(
+      'List the built-in models, whether each is cached and at which Hub commit; --fetch downloads.'
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const { listModels } = await import('./model');
-      const models = listModels();
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify(models, null, 2)}\n`
-          : models
-              .map(
-                m =>
-                  `${m.name}\t${m.cached ? 'cached' : 'not cached'}\t${m.dir}`
-              )
-              .join('\n') + '\n'
-      );
-    });
+    .option(
+      '--fetch <ids...>',
+      'download models (built-in names or hf:owner/name) into the Hub cache, for offline use'
+    )
+    .option(
+      '--revision <rev>',
+      'with --fetch: a commit, branch or tag (default main)'
+    )
+    .action(
+      async (opts: { json?: boolean; fetch?: string[]; revision?: string }) => {
+        const { listModels, resolveModelPinned } = await import('./model');
+        if (opts.fetch) {
+          const { terminalReporter } = await import('./hub');
+          for (const id of opts.fetch) {
+            try {
+              const r = await resolveModelPinned(id, {
+                revision: opts.revision,
+                ...terminalReporter(m => process.stderr.write(`${m}\n`))
+              });
+              process.stdout.write(
+                `${id}: ${r.hub ? `${r.hub.repo} commit ${r.hub.commit}, ` : ''}ready in ${r.dir}\n`
+              );
+            } catch (e) {
+              throw new CliError(
+                `could not fetch ${id}: ${(e as Error).message}`,
+                EXIT_CODES.runFailure
+              );
+            }
+          }
+          return;
+        }
+        const models = listModels();
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(models, null, 2)}\n`
+            : models
+                .map(
+                  m =>
+                    `${m.name}\t${m.cached ? (m.commit ? `cached at ${m.commit}` : 'cached (prepared folder)') : 'not cached'}\t${m.dir}`
+                )
+                .join('\n') + '\n'
+        );
+      }
+    );
 
   program
     .command('strategies')

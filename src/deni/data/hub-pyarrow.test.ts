@@ -9,10 +9,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type IHubStandIn,
-  startHubStandIn
-} from '../hub/hub-standin.testutil';
+import { type IHubStandIn, startHubStandIn } from '../hub/hub-standin.testutil';
 import { loadDataset } from './load';
 
 const repoRoot = path.resolve(__dirname, '../../..');

@@ -43,6 +43,14 @@ export function toBundleProgress(
       `run ${current.run} ${current.strategy} ${current.tuning}, ` +
       `step ${current.step} / ${current.totalSteps}`;
   }
+  const download = 'download' in progress ? progress.download : undefined;
+  if (download && out.current === undefined) {
+    // Before the runs start, the sweep downloads its Hub inputs: show the bytes.
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    out.current =
+      `downloading ${download.repo} ${download.file} ${mb(download.bytes)}` +
+      (download.total ? ` / ${mb(download.total)}` : '');
+  }
   if (
     progress.etaSeconds !== undefined &&
     Number.isFinite(progress.etaSeconds)

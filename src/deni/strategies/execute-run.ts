@@ -31,8 +31,13 @@ const models = new Map<string, Promise<ILoadedModel>>();
 const datasets = new Map<string, Promise<IDataset>>();
 
 /** Loaded checkpoints are cached per process and back-end (runs never modify a backbone). */
-async function cachedModel(id: string, backend: string): Promise<ILoadedModel> {
-  const dir = await resolveModel(id);
+async function cachedModel(
+  id: string,
+  backend: string,
+  commit?: string
+): Promise<ILoadedModel> {
+  // A Hub model is read at the commit the sweep resolved (its files are in the cache by then).
+  const dir = await resolveModel(id, undefined, { revision: commit });
   const key = `${backend}|${dir}`;
   let p = models.get(key);
   if (!p) {
@@ -43,11 +48,14 @@ async function cachedModel(id: string, backend: string): Promise<ILoadedModel> {
   return p;
 }
 
-async function cachedDataset(spec: IRunSpec['dataset']): Promise<IDataset> {
-  const key = JSON.stringify(spec);
+async function cachedDataset(
+  spec: IRunSpec['dataset'],
+  commit?: string
+): Promise<IDataset> {
+  const key = `${JSON.stringify(spec)}@${commit ?? ''}`;
   let p = datasets.get(key);
   if (!p) {
-    p = loadDataset(spec);
+    p = loadDataset(spec, { revision: commit });
     datasets.set(key, p);
     p.catch(() => datasets.delete(key));
   }
@@ -98,7 +106,10 @@ export async function prepareRunData(
   needs: IDataNeeds,
   tokenizer: ITokenizer
 ): Promise<IRunData> {
-  const dataset = await cachedDataset(spec.dataset);
+  const dataset = await cachedDataset(
+    spec.dataset,
+    spec.inputs?.dataset?.commit
+  );
   const numClasses = dataset.labels.length;
   const split = paperSplit(dataset, {
     splitRng: new Rng(spec.seeds.split),
@@ -151,7 +162,11 @@ export async function executeRun(
   const method = getTuningMethod(spec.tuning);
   const backend = await initBackend(spec.backend);
   try {
-    const loaded = await cachedModel(spec.model, backend.name);
+    const loaded = await cachedModel(
+      spec.model,
+      backend.name,
+      spec.inputs?.model?.commit
+    );
     const data = await prepareRunData(spec, needs, loaded.tokenizer);
     const { train, test, numClasses } = data;
     // Timed from here: loading a checkpoint or data set (cached or not) is not the strategy's cost.

@@ -1,6 +1,7 @@
 import { deriveSeeds } from '../random';
 import { runKey } from './run-key';
 import { strategyLabel } from './spec';
+import type { ISweepInputs } from './inputs';
 import type { DatasetRef, IBudget, IRunSpec, ISweepSpec } from './types';
 
 /**
@@ -26,6 +27,8 @@ export const FALLBACK_MAX_LENGTH = 50;
 export interface IExpandOptions {
   /** Default max length of a data set (the data registry's card); undefined = paper table / 50. */
   maxLengthFor?: (dataset: DatasetRef) => number | undefined;
+  /** Hub commits and checksums of the sweep's inputs (resolveSweepInputs); added to each run. */
+  inputs?: ISweepInputs;
 }
 
 /** Readable label of a data set reference (its id, or a file's path). */
@@ -84,6 +87,17 @@ export function expandSweep(
               run,
               seeds: seeds[run]
             };
+            const pins = {
+              dataset:
+                typeof dataset === 'string'
+                  ? options.inputs?.datasets.get(dataset)
+                  : undefined,
+              model: options.inputs?.models.get(model)
+            };
+            // Only runs that read Hub files carry (and hash) their commits and checksums.
+            if (pins.dataset || pins.model) {
+              base.inputs = pins;
+            }
             out.push({ key: runKey(base), ...base });
           }
         }

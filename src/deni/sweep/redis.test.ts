@@ -166,6 +166,8 @@ describe.skipIf(!existsSync(REDIS))(
         }
       })();
       const out = await runSweep(spec, {
+        // The workers run a test double on 'sst2': nothing to fetch from the Hub.
+        resolveInputs: false,
         store: path.join(dir, 'r.sqlite'),
         queue: 'dist-test'
       });
@@ -199,6 +201,7 @@ describe.skipIf(!existsSync(REDIS))(
       const store = path.join(dir, 'r.sqlite');
       const controller = new AbortController();
       const first = await runSweep(spec, {
+        resolveInputs: false,
         store,
         queue: 'resume',
         signal: controller.signal,
@@ -218,7 +221,11 @@ describe.skipIf(!existsSync(REDIS))(
         await sleep(50);
       }
       await sleep(600);
-      const second = await runSweep(spec, { store, queue: 'resume' });
+      const second = await runSweep(spec, {
+        store,
+        queue: 'resume',
+        resolveInputs: false
+      });
       expect(second.results).toHaveLength(8);
       expect(second.cached).toBe(first.results.length);
       // Every run started exactly once over both submissions.
@@ -241,6 +248,7 @@ describe.skipIf(!existsSync(REDIS))(
         `executor: { kind: redis, redis: "${secured}" }\n`
       );
       const out = await runSweep(spec, {
+        resolveInputs: false,
         store: path.join(tempDir('pw'), 'r.sqlite'),
         queue: 'pw'
       });
@@ -255,6 +263,7 @@ describe.skipIf(!existsSync(REDIS))(
         `executor: { kind: redis, redis: "${wrong}" }\n`
       );
       const err = await runSweep(bad, {
+        resolveInputs: false,
         store: path.join(tempDir('pw2'), 'r.sqlite')
       }).catch(e => e as Error);
       expect(err).toBeInstanceOf(RedisConnectionError);

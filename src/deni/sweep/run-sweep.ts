@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { IHubOptions } from '../hub';
 import path from 'node:path';
 import {
   datasetLabel,
@@ -7,6 +8,7 @@ import {
   type IExpandOptions
 } from './expand';
 import { InlineExecutor, type IExecutor } from './executor';
+import { resolveSweepInputs, type ISweepInputs } from './inputs';
 import { LocalExecutor } from './local-executor';
 import { RedisExecutor } from './redis-executor';
 import { normalizeSweepSpec, strategyLabel, SweepSpecError } from './spec';
@@ -58,6 +60,14 @@ export interface IRunSweepOptions {
    * built-in trainer runs, i.e. none of `runOne`, `runnerModule` and `executor` is given).
    */
   checkParams?: boolean;
+  /**
+   * Resolve and download the sweep's Hub data sets and models in this process before any run
+   * starts, and key runs by their commits and checksums (default: when the built-in trainer runs,
+   * as for checkParams). Local workers then run with HF_HUB_OFFLINE=1: they never download.
+   */
+  resolveInputs?: boolean;
+  /** Hub settings for that resolution (endpoint, cache, token, progress; default the environment). */
+  hub?: IHubOptions;
 }
 
 /** What runSweep returns. */
@@ -116,7 +126,9 @@ export function createExecutor(
   return new LocalExecutor({
     workers: options.workers ?? spec.executor.workers,
     runnerModule: options.runnerModule,
-    cancelGraceMs: options.cancelGraceMs
+    cancelGraceMs: options.cancelGraceMs,
+    // The sweep process resolved every Hub input: a worker that finds one missing fails clearly.
+    env: inputsResolved(options) ? { HF_HUB_OFFLINE: '1' } : undefined
   });
 }
 
@@ -155,10 +167,16 @@ export async function runSweep(
       throw new SweepSpecError(errors);
     }
   }
-  const runs = expandSweep(
-    spec,
-    options.expand ?? (await dataRegistryDefaults())
-  );
+  const expandOptions = options.expand ?? (await dataRegistryDefaults());
+  let inputs: ISweepInputs | undefined;
+  if (inputsResolved(options)) {
+    inputs = await resolveInputsWithProgress(
+      spec,
+      expandSweep(spec, expandOptions).length,
+      options
+    );
+  }
+  const runs = expandSweep(spec, { ...expandOptions, inputs });
   const ownStore = !(options.store instanceof ResultStore);
   const store =
     options.store instanceof ResultStore
@@ -343,6 +361,41 @@ export async function runSweep(
       store.close();
     }
   }
+}
+
+/** Whether runSweep resolves the Hub inputs itself (see IRunSweepOptions.resolveInputs). */
+function inputsResolved(options: IRunSweepOptions): boolean {
+  return (
+    options.resolveInputs ??
+    (!options.runOne && !options.runnerModule && !options.executor)
+  );
+}
+
+/** resolveSweepInputs, reporting download bytes as sweep progress (at most every 200 ms per file). */
+async function resolveInputsWithProgress(
+  spec: ISweepSpec,
+  total: number,
+  options: IRunSweepOptions
+): Promise<ISweepInputs> {
+  let last = 0;
+  return resolveSweepInputs(spec, {
+    ...options.hub,
+    onProgress: p => {
+      options.hub?.onProgress?.(p);
+      const now = Date.now();
+      if (options.onProgress && (now - last >= 200 || p.bytes === p.total)) {
+        last = now;
+        options.onProgress({
+          sweep: spec.name,
+          done: 0,
+          total,
+          cached: 0,
+          failed: 0,
+          download: { ...p }
+        });
+      }
+    }
+  });
 }
 
 /** Stored results of a sweep (`deni.results(name)`), in expansion order. */

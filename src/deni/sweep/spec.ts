@@ -534,7 +534,10 @@ function fillDefaults(v: Record<string, unknown>): ISweepSpec {
       (v.backend as ISweepSpec['backend'] | undefined) ??
       SWEEP_DEFAULTS.backend,
     executor,
-    store: (v.store as string | undefined) ?? SWEEP_DEFAULTS.store
+    store: (v.store as string | undefined) ?? SWEEP_DEFAULTS.store,
+    ...(v.revisions
+      ? { revisions: { ...(v.revisions as Record<string, string>) } }
+      : {})
   };
 }
 

@@ -82,6 +82,30 @@ export interface ISweepSpec {
   executor: IExecutorSpec;
   /** SQLite file; default `.deni/results.sqlite` beside the notebook / working directory. */
   store?: string;
+  /**
+   * Hub revisions by model or data set id (a commit, branch or tag; for data sets a commit of
+   * refs/convert/parquet). Left out: the commit resolved on first download.
+   */
+  revisions?: Record<string, string>;
+}
+
+/**
+ * What a run read from the Hugging Face Hub: repository, commit and the sha256 of every file. Part
+ * of the run key, so results from a changed upstream file never mix with the old ones.
+ */
+export interface IInputPin {
+  repo: string;
+  commit: string;
+  /** Path in the repository -> sha256 (hex). */
+  files: Record<string, string>;
+  /** A data set's config. */
+  config?: string;
+}
+
+/** The Hub inputs of a run (absent for built-in data, local files and prepared model folders). */
+export interface IRunInputs {
+  dataset?: IInputPin;
+  model?: IInputPin;
 }
 
 /** A local data file with its column mapping. */
@@ -124,6 +148,8 @@ export interface IRunSpec {
   backend: BackendName;
   run: number;
   seeds: FactorSeeds;
+  /** Hub commits and file checksums of the data set and model (resolved before the sweep runs). */
+  inputs?: IRunInputs;
 }
 
 /** What a run costs (PAPER.md: every strategy accounts for these). */
@@ -211,6 +237,8 @@ export interface ISweepProgress {
   etaSeconds?: number;
   /** Runs currently executing (local worker processes or Redis workers). */
   running?: number;
+  /** A Hub download in progress before the runs start (bytes of the current file). */
+  download?: { repo: string; file: string; bytes: number; total?: number };
 }
 
 /** Progress of one run, reported by the trainer while it runs. */
