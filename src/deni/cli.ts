@@ -690,6 +690,22 @@ export function buildProgram(exit: { code: number }): Command {
     );
 
   program
+    .command('doctor')
+    .description(
+      'Check every back-end (native TensorFlow, WebGPU, wasm, cpu) on this machine, the Hub settings and the caches, and print the commands that fix what is missing. A GPU user runs this first.'
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { formatDoctor, runDoctor } = await import('./doctor');
+      const report = runDoctor();
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : `${formatDoctor(report)}\n`
+      );
+    });
+
+  program
     .command('strategies')
     .description('List the mitigation strategies and their parameters.')
     .option('--json', 'print JSON')

@@ -58,6 +58,7 @@ export function unavailableEngine(cause: unknown): IDeniEngine {
     planJson: fail,
     datasets: async () => fail(),
     models: async () => fail(),
+    doctor: async () => fail(),
     strategies: fail,
     storeStatus: async () => message,
     exportRuns: async () => fail(),

@@ -85,6 +85,8 @@ export interface IDeniEngine {
   datasets(): Promise<string>;
   /** Text of `%deni models`. */
   models(): Promise<string>;
+  /** Text of `%deni doctor`: back-ends usable here, Hub settings, caches, fixes. */
+  doctor(): Promise<string>;
   /** Text of `%deni strategies`. */
   strategies(): string;
   /** Lines describing the store for `%deni status`. */

@@ -283,9 +283,14 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       return listModels()
         .map(
           m =>
-            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached: ${m.dir}]` : '[not cached: downloaded on first use]'}`
+            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached${m.commit ? ` at commit ${m.commit}` : ''}: ${m.dir}]` : '[not cached: downloaded on first use]'}`
         )
         .join('\n');
+    },
+
+    async doctor(): Promise<string> {
+      const { formatDoctor, runDoctor } = await import('../deni/doctor');
+      return formatDoctor(runDoctor());
     },
 
     strategies(): string {

@@ -97,6 +97,15 @@ export const MAGICS: readonly IMagicDoc[] = [
       'Prints the known model ids, their architecture, size and where weights come from.'
   },
   {
+    command: 'doctor',
+    kind: 'line',
+    usage: '%deni doctor',
+    summary:
+      'Check the back-ends, Hub settings and caches on this machine; a GPU user runs it first.',
+    details:
+      'For every back-end (native TensorFlow, WebGPU, wasm, cpu): usable here or not and why\n(binding built and loading, TensorFlow version, GPUs, CUDA/cuDNN libraries; Dawn, Vulkan\ndrivers, adapter; wasm SIMD and threads), the Hub endpoint and whether a token is set\n(never its value), the cache folders and sizes, and the commands that fix what is missing.'
+  },
+  {
     command: 'strategies',
     kind: 'line',
     usage: '%deni strategies',

@@ -194,6 +194,9 @@ export async function runLineMagic(
     case 'models':
       out.display(textBundle(await engine.models()));
       return;
+    case 'doctor':
+      out.display(textBundle(await engine.doctor()));
+      return;
     case 'strategies':
       out.display(textBundle(engine.strategies()));
       return;
