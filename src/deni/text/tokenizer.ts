@@ -2,6 +2,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { usePrecompiledCharsmaps } from './precompiled';
 
 /** A batch of encoded texts, row-major [batch, seqLen], padded to seqLen like HF `padding='max_length'`. */
 export interface IEncodedTexts {
@@ -251,6 +252,8 @@ export async function loadTokenizer(dir: string): Promise<ITokenizer> {
   const cfgFile = path.join(dir, 'tokenizer_config.json');
   const config = existsSync(cfgFile) ? await readJson(cfgFile) : {};
   const tok = new Tokenizer(json, config);
+  // The package approximates SentencePiece's charsmap with NFKC: use the real one (ALBERT).
+  usePrecompiledCharsmaps(tok);
   const padding = json.padding as { pad_id?: number } | null | undefined;
   let padId = padding?.pad_id;
   if (padId === undefined) {
