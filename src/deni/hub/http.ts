@@ -6,16 +6,30 @@ import {
 import { HubError } from './errors';
 import type { IHubOptions } from './settings';
 
-let dispatcher: Dispatcher | undefined;
+let dispatcher: { key: string; agent: Dispatcher } | undefined;
+
+const PROXY_VARS = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy'
+];
 
 /**
  * undici's EnvHttpProxyAgent: requests go through $HTTPS_PROXY / $HTTP_PROXY (lower case too)
  * unless $NO_PROXY excludes the host, as curl and Python's requests do. Node's built-in fetch
- * ignores these variables, which is why the Hub client uses undici's own fetch.
+ * ignores these variables, which is why the Hub client uses undici's own fetch. Made again when
+ * the variables change.
  */
 function agent(): Dispatcher {
-  dispatcher ??= new EnvHttpProxyAgent();
-  return dispatcher;
+  const key = PROXY_VARS.map(v => process.env[v] ?? '').join('\n');
+  if (dispatcher?.key !== key) {
+    void dispatcher?.agent.close().catch(() => undefined);
+    dispatcher = { key, agent: new EnvHttpProxyAgent() };
+  }
+  return dispatcher.agent;
 }
 
 /** Status codes worth another attempt: rate limiting and server errors. */
