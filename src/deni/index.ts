@@ -28,3 +28,5 @@ export * as peft from './peft';
 export * as train from './train';
 export * as strategies from './strategies';
 export * as report from './report';
+export * as hub from './hub';
+export * as doctor from './doctor';

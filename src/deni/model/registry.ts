@@ -168,7 +168,7 @@ export async function resolveModelPinned(
     const hint =
       `run \`deni models --fetch ${id}\` (or \`hf download ${repo}\`) on a machine with internet and copy its ` +
       `Hub cache folder (models--${repo.replace('/', '--')}) into this one's (HF_HUB_CACHE / HF_HOME), or pass a ` +
-      `folder holding config.json, tokenizer.json and model.safetensors as the model` +
+      'folder holding config.json, tokenizer.json and model.safetensors as the model' +
       (id === DEFAULT_MODEL
         ? "; the default minilm-l6 is prepared offline by 'bash scripts/prepare-models.sh'"
         : '');

@@ -80,3 +80,4 @@ export {
   type IRunSweepOptions,
   type ISweepOutcome
 } from './run-sweep';
+export { resolveSweepInputs, type ISweepInputs } from './inputs';
