@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IHubStandIn, startHubStandIn } from '../hub/hub-standin.testutil';
 import { fixtureModel } from '../model/test-support';
 import { expandSweep } from './expand';
+import { runSweep } from './run-sweep';
 import type { ISweepInputs } from './inputs';
 import { parseSweepSpec } from './spec';
 import { REPO_ROOT, tempDir } from './test-helpers';
@@ -23,10 +24,17 @@ beforeAll(async () => {
           columnData: [
             {
               name: 'text',
-              data: [`${split} one`, `${split} two`],
+              data: Array.from(
+                { length: 40 },
+                (_, i) => `${split} news item ${i} about topic ${i % 4}`
+              ),
               type: 'STRING'
             },
-            { name: 'label', data: [0n, 1n], type: 'INT64' }
+            {
+              name: 'label',
+              data: Array.from({ length: 40 }, (_, i) => BigInt(i % 4)),
+              type: 'INT64'
+            }
           ]
         })
       )
@@ -106,6 +114,35 @@ describe('a sweep resolves its Hub inputs once, before any worker starts', () =>
     expect(blobs.length).toBe(3);
     expect(new Set(blobs).size).toBe(3);
   }, 120_000);
+});
+
+describe('the built-in trainer reads the pinned Hub inputs', () => {
+  it('a worker trains on the commit the sweep resolved, without touching the network', async () => {
+    const cacheDir = tempDir('hub-train');
+    const { spec } = parseSweepSpec(
+      'name: hubtrain\ndataset: ag_news\nmodel: bert-base-uncased\ntuning: [full]\nstrategies: [default]\nruns: 1\nseed: 5\n' +
+        'budget: { samples: 8, epochs: 1, batchSize: 4, maxLength: 16, testSamples: 8 }\nbackend: cpu\nexecutor: { kind: local, workers: 1 }\n'
+    );
+    let downloads = 0;
+    const out = await runSweep(spec, {
+      store: path.join(tempDir('hub-train-store'), 'r.sqlite'),
+      hub: { endpoint: hub.endpoint, cacheDir },
+      onProgress: p => {
+        if (p.download) {
+          downloads++;
+        }
+      }
+    });
+    expect(out.failed).toEqual([]);
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0].spec.inputs?.model?.commit).toBe(
+      '86b5e0934494bd15c9632b12f734a8a67f723594'
+    );
+    expect(
+      out.results[0].spec.inputs?.dataset?.files['default/train/0000.parquet']
+    ).toMatch(/^[0-9a-f]{64}$/);
+    expect(downloads).toBeGreaterThan(0);
+  }, 300_000);
 });
 
 describe('run keys follow the Hub inputs', () => {

@@ -27,13 +27,19 @@ export async function resolveSweepInputs(
   opts: IHubOptions = {}
 ): Promise<ISweepInputs> {
   const { fetchHubDataset, parseDatasetSpec } = await import('../data');
-  const { resolveModelPinned } = await import('../model');
+  const { MODELS, resolveModelPinned } = await import('../model');
   const out: ISweepInputs = { datasets: new Map(), models: new Map() };
   for (const ref of asList<DatasetRef>(spec.dataset)) {
     if (typeof ref !== 'string' || out.datasets.has(ref)) {
       continue;
     }
-    const parsed = parseDatasetSpec(ref);
+    let parsed;
+    try {
+      parsed = parseDatasetSpec(ref);
+    } catch {
+      // An unknown id fails each run with the data module's message, as before.
+      continue;
+    }
     if (parsed.kind !== 'hub') {
       continue;
     }
@@ -49,7 +55,11 @@ export async function resolveSweepInputs(
     });
   }
   for (const id of asList(spec.model)) {
-    if (out.models.has(id)) {
+    // Local folders and unknown ids need nothing from the Hub (an unknown id fails each run).
+    if (
+      out.models.has(id) ||
+      !(MODELS.some(m => m.name === id) || id.startsWith('hf:'))
+    ) {
       continue;
     }
     const r = await resolveModelPinned(id, {

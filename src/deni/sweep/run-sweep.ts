@@ -128,7 +128,7 @@ export function createExecutor(
     runnerModule: options.runnerModule,
     cancelGraceMs: options.cancelGraceMs,
     // The sweep process resolved every Hub input: a worker that finds one missing fails clearly.
-    env: inputsResolved(options) ? { HF_HUB_OFFLINE: '1' } : undefined
+    env: inputsResolved(options) ? workerHubEnv(options.hub) : undefined
   });
 }
 
@@ -361,6 +361,15 @@ export async function runSweep(
       store.close();
     }
   }
+}
+
+/** The Hub settings workers inherit: the sweep's cache and endpoint, and no network. */
+function workerHubEnv(hub: IHubOptions = {}): Record<string, string> {
+  return {
+    HF_HUB_OFFLINE: '1',
+    ...(hub.cacheDir ? { HF_HUB_CACHE: hub.cacheDir } : {}),
+    ...(hub.endpoint ? { HF_ENDPOINT: hub.endpoint } : {})
+  };
 }
 
 /** Whether runSweep resolves the Hub inputs itself (see IRunSweepOptions.resolveInputs). */
