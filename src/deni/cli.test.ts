@@ -195,6 +195,34 @@ describe('deni CLI', () => {
     expect(JSON.parse(plan.out).cost.modelSteps).toBeGreaterThan(1250);
     expect((await deni('models')).out).toContain('minilm-l6');
     expect((await deni('datasets')).code).toBe(0);
+    const doctor = await deni('doctor', '--json');
+    expect(doctor.code).toBe(0);
+    expect(
+      JSON.parse(doctor.out).backends.map((b: { name: string }) => b.name)
+    ).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+  });
+
+  it('shows Hub download bytes in the progress line', () => {
+    expect(
+      progressText(
+        {
+          sweep: 's',
+          done: 0,
+          total: 4,
+          cached: 0,
+          failed: 0,
+          download: {
+            repo: 'google-bert/bert-base-uncased',
+            file: 'model.safetensors',
+            bytes: 110_000_000,
+            total: 440_449_768
+          }
+        },
+        4
+      )
+    ).toBe(
+      '[----] 0/4  downloading google-bert/bert-base-uncased model.safetensors 110.0 MB / 440.4 MB (24 %)'
+    );
   });
 
   it('draws a progress line', () => {
