@@ -12,6 +12,7 @@ export * from './model';
 export * from './peft';
 export * from './train';
 export * from './strategies';
+export * from './run';
 export * from './report';
 
 // Names exported by two modules: the sweep contract's versions win (they are the shared types).
@@ -27,4 +28,5 @@ export * as model from './model';
 export * as peft from './peft';
 export * as train from './train';
 export * as strategies from './strategies';
+export * as run from './run';
 export * as report from './report';

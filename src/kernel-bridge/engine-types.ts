@@ -2,8 +2,12 @@
  * What the kernel needs from the DENI engine, as one interface. engine.ts implements it on the
  * real modules (src/deni/*); the kernel and the magics only see this shape.
  */
-import type { ISweepProgress, ISweepSpec } from '../deni/sweep/types';
+import type * as Library from '../deni';
+import type { ISweepProgress, ISweepSpec } from '../deni/contract/types';
 import type { MimeBundle } from './protocol/messages';
+
+/** The engine library's module namespace (src/deni/index.ts), loaded at run time. */
+export type DeniLibrary = typeof Library;
 
 /** How a sweep run from a cell ended. */
 export interface ISweepOutcome {

@@ -8,7 +8,7 @@ import type {
   IRunResult,
   ISweepProgress,
   ISweepSpec
-} from '../deni/sweep/types';
+} from '../deni/contract/types';
 import {
   IDeniEngine,
   IPlanJson,
@@ -17,7 +17,7 @@ import {
   ISweepOutcome,
   SweepBodyError
 } from './engine-types';
-import type { DeniLibrary } from './engine-loader';
+import type { DeniLibrary } from './engine-types';
 import { JsonValue, MimeBundle } from './protocol/messages';
 import { MIME_BUNDLE } from './repl/format';
 

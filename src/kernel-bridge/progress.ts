@@ -4,7 +4,7 @@
  * deni/report (through the engine), so the plugin draws progress and report alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { ISweepProgress } from '../deni/sweep/types';
+import type { ISweepProgress } from '../deni/contract/types';
 import { MimeBundle } from './protocol/messages';
 
 /** Sends a bundle to the notebook (first display or update of the same display id). */

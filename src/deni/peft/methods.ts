@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture, IEncoderConfig, WeightMap } from '../model/types';
-import type { TuningMethodName } from '../sweep/types';
+import type { TuningMethodName } from '../contract/types';
 import { initHead, markFrozen } from '../model';
 import { checkHead } from './head';
 import { initTensor } from './init';
 import { ia3Plan } from './ia3';
 import { loraPlan } from './lora';
 import { headNames } from './modules';
-import type { IMethodPlan } from './plan';
+import type { IMethodPlan } from './method-plan';
 import {
   ia3Settings,
   loraSettings,

@@ -1,5 +1,5 @@
 import type { Architecture } from '../model/types';
-import type { TuningMethodName } from '../sweep/types';
+import type { TuningMethodName } from '../contract/types';
 import type {
   IIa3Settings,
   ILoraSettings,

@@ -4,7 +4,7 @@ import type {
   IStrategyEntry,
   StrategyName,
   TuningMethodName
-} from '../sweep/types';
+} from '../contract/types';
 
 /**
  * Grouping of run results into (dataset, model, tuning, strategy) groups, and the labels shown for

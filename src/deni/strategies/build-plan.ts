@@ -1,4 +1,4 @@
-import type { IScheduleEvent, StrategyName } from '../sweep/types';
+import type { IScheduleEvent, StrategyName } from '../contract/types';
 import { ADAM_DEFAULTS, type IOptimizerConfig, totalSteps } from '../train';
 import { sortEvents } from './schedule';
 import type {

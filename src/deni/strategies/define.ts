@@ -1,7 +1,7 @@
-import type { StrategyName } from '../sweep/types';
-import { runPlan } from './engine';
-import { resolveParams } from './params';
-import { buildPlan, type IStrategyShape } from './plan';
+import type { StrategyName } from '../contract/types';
+import { runPlan } from './run-plan';
+import { resolveParams } from './hyper-params';
+import { buildPlan, type IStrategyShape } from './build-plan';
 import type { IParamSpec, IStrategy } from './types';
 
 /** Builds an IStrategy from its declared shape (events, epochs, optimiser, data needs). */

@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num, P } from './params';
+import { num, P } from './hyper-params';
 import { stepAt } from './schedule';
 
 /**

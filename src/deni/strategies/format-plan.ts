@@ -1,4 +1,4 @@
-import type { IScheduleEvent } from '../sweep/types';
+import type { IScheduleEvent } from '../contract/types';
 import { listStrategies } from './registry';
 import type { IPlan, IPlanConfig } from './types';
 

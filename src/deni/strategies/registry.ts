@@ -1,4 +1,4 @@
-import type { StrategyName } from '../sweep/types';
+import type { StrategyName } from '../contract/types';
 import { allDataStrategy } from './all-data';
 import { augmentStrategy } from './augment';
 import { bestPracticesStrategy } from './best-practices';

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hashToUint32, Rng } from '../random';
-import type { FactorSeeds, IScheduleEvent, RandomFactor } from '../sweep/types';
+import type {
+  FactorSeeds,
+  IScheduleEvent,
+  RandomFactor
+} from '../contract/types';
 import {
   addWeightNoise,
   assignParams,
@@ -20,7 +24,7 @@ import {
   type IStepExtras
 } from '../train';
 import { addUniformNoise, inputNoise, mixout } from './noise';
-import { num } from './params';
+import { num } from './hyper-params';
 import type { IPlan, IStrategyContext, IStrategyOutcome } from './types';
 
 const PER_RUN: RandomFactor[] = ['order', 'init', 'dropout', 'noise'];

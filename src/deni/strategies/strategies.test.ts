@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeeds, Rng } from '../random';
-import type { IScheduleEvent } from '../sweep/types';
+import type { IScheduleEvent } from '../contract/types';
 import {
   CostMeter,
   createTinyModel,

@@ -1,6 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Rng } from '../random';
-import type { FactorSeeds, IScheduleEvent, StrategyName } from '../sweep/types';
+import type {
+  FactorSeeds,
+  IScheduleEvent,
+  StrategyName
+} from '../contract/types';
 import type {
   CostMeter,
   IOptimizerConfig,

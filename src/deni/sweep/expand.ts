@@ -1,7 +1,12 @@
 import { deriveSeeds } from '../random';
 import { runKey } from './run-key';
 import { strategyLabel } from './spec';
-import type { DatasetRef, IBudget, IRunSpec, ISweepSpec } from './types';
+import type {
+  DatasetRef,
+  IBudget,
+  IRunSpec,
+  ISweepSpec
+} from '../contract/types';
 
 /**
  * Max-length defaults of the paper's seven sets (PAPER.md): 50 tokens for SST-2, MRPC, AG News and

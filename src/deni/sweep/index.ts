@@ -3,7 +3,7 @@
  * config hash + seeds), the SQLite result store with CSV/JSON export, executors (in-process, local
  * worker processes, BullMQ on Redis) and runSweep, which ties them together and resumes.
  */
-export * from './types';
+export * from '../contract/types';
 export {
   DEFAULT_STORE,
   SWEEP_DEFAULTS,

@@ -19,7 +19,7 @@ import type {
   ISweepProgress,
   ISweepSpec,
   RunOneFn
-} from './types';
+} from '../contract/types';
 
 /** Options of runSweep. */
 export interface IRunSweepOptions {

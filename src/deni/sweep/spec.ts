@@ -8,7 +8,7 @@ import type {
   ISweepSpec,
   StrategyName,
   TuningMethodName
-} from './types';
+} from '../contract/types';
 
 /** The sweep JSON Schema (draft-07): the single source of truth for the widget form, kernel and CLI. */
 export const SWEEP_SPEC_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;

@@ -10,7 +10,7 @@ import {
   toLongRows
 } from './index';
 import { smallSpec, tempDir } from './test-helpers';
-import type { IRunResult } from './types';
+import type { IRunResult } from '../contract/types';
 
 describe('ResultStore', () => {
   it('stores a run once, in WAL mode, and reuses it only on an exact key match', async () => {

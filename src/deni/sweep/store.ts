@@ -4,7 +4,7 @@ import path from 'node:path';
 import { datasetLabel } from './expand';
 import { canonicalJson } from './run-key';
 import { strategyLabel } from './spec';
-import type { IRunResult, IRunSpec, ISweepSpec } from './types';
+import type { IRunResult, IRunSpec, ISweepSpec } from '../contract/types';
 
 /** Schema version of the SQLite file (PRAGMA user_version). */
 export const STORE_SCHEMA_VERSION = 1;

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseSweepSpec } from './spec';
-import type { ISweepSpec } from './types';
+import type { ISweepSpec } from '../contract/types';
 
 /** Repository root (tests run from anywhere). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');

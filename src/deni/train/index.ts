@@ -29,7 +29,7 @@ export {
   disposeParams,
   tensorStd,
   type ParamMap
-} from './params';
+} from './weights';
 export {
   crossEntropy,
   predict,

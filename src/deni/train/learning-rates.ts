@@ -1,6 +1,6 @@
 import type { Architecture } from '../model/types';
 import { paperLearningRate } from '../peft/settings';
-import type { TuningMethodName } from '../sweep/types';
+import type { TuningMethodName } from '../contract/types';
 
 const TUNING_METHODS: readonly string[] = ['full', 'lora', 'ia3', 'unipelt'];
 

@@ -1,7 +1,7 @@
 /** Executes parsed magics against the engine; outputs go through the cell's output sink. */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { ISweepProgress } from '../../deni/sweep/types';
+import type { ISweepProgress } from '../../deni/contract/types';
 import {
   IDeniEngine,
   IPlanRequest,

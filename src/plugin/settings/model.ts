@@ -1,6 +1,6 @@
 /** The settings service: current values of schema/settings.json and a signal when they change. */
 import { Signal } from '@lumino/signaling';
-import type { BackendName } from '../../deni/sweep/types';
+import type { BackendName } from '../../deni/contract/types';
 import type { IDeniSettings, IDeniSettingsValues } from '../tokens';
 
 /** Values used when the registry has none (they equal the schema's defaults). */
