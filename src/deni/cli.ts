@@ -11,6 +11,7 @@ import {
 } from 'commander';
 // Engine modules load lazily per command: `deni export` need not load tfjs or the data registry.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { TUNING_METHOD_NAMES } from './contract/tuning-methods';
 import type { ReportFormat } from './report';
 import {
   DEFAULT_QUEUE,
@@ -368,7 +369,7 @@ export function buildProgram(exit: { code: number }): Command {
         '--tuning <method>',
         'tuning method (noise targets differ; cost does not)'
       )
-        .choices(['full', 'lora', 'ia3', 'unipelt'])
+        .choices([...TUNING_METHOD_NAMES])
         .default('full')
     )
     .option(

@@ -1,6 +1,6 @@
 import { deriveSeeds } from '../random';
 import { runKey } from './run-key';
-import { strategyLabel } from './spec';
+import { datasetLabel, strategyId } from '../contract/labels';
 import type {
   DatasetRef,
   IBudget,
@@ -31,11 +31,6 @@ export const FALLBACK_MAX_LENGTH = 50;
 export interface IExpandOptions {
   /** Default max length of a data set (the data registry's card); undefined = paper table / 50. */
   maxLengthFor?: (dataset: DatasetRef) => number | undefined;
-}
-
-/** Readable label of a data set reference (its id, or a file's path). */
-export function datasetLabel(dataset: DatasetRef): string {
-  return typeof dataset === 'string' ? dataset : dataset.path;
 }
 
 function paperMaxLength(dataset: DatasetRef): number | undefined {
@@ -100,7 +95,7 @@ export function expandSweep(
 
 /** `sst2 / minilm-l6 / lora / deni #3`: a run in one line, for progress and errors. */
 export function describeRun(spec: IRunSpec): string {
-  return `${datasetLabel(spec.dataset)} / ${spec.model} / ${spec.tuning} / ${strategyLabel(
+  return `${datasetLabel(spec.dataset)} / ${spec.model} / ${spec.tuning} / ${strategyId(
     spec.strategy
   )} #${spec.run}`;
 }

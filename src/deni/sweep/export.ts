@@ -1,5 +1,5 @@
 import { FACTORS } from '../random';
-import { datasetLabel } from './expand';
+import { datasetLabel } from '../contract/labels';
 import { canonicalJson } from './run-key';
 import type { IRunResult, RandomFactor } from '../contract/types';
 

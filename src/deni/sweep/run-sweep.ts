@@ -1,15 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
-import {
-  datasetLabel,
-  describeRun,
-  expandSweep,
-  type IExpandOptions
-} from './expand';
+import { describeRun, expandSweep, type IExpandOptions } from './expand';
 import { InlineExecutor, type IExecutor } from './executor';
 import { LocalExecutor } from './local-executor';
 import { RedisExecutor } from './redis-executor';
-import { normalizeSweepSpec, strategyLabel, SweepSpecError } from './spec';
+import { datasetLabel, strategyId } from '../contract/labels';
+import { normalizeSweepSpec, SweepSpecError } from './spec';
 import { checkStrategyParams } from './strategy-check';
 import { ResultStore, type IRunFailure } from './store';
 import type {
@@ -249,7 +245,7 @@ export async function runSweep(
       if (c) {
         progress.current = {
           run: c.spec.run,
-          strategy: strategyLabel(c.spec.strategy),
+          strategy: strategyId(c.spec.strategy),
           tuning: c.spec.tuning,
           step: c.progress?.step ?? 0,
           totalSteps: c.progress?.totalSteps ?? 0,

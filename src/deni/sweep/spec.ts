@@ -9,6 +9,7 @@ import type {
   StrategyName,
   TuningMethodName
 } from '../contract/types';
+import { strategyId } from '../contract/labels';
 
 /** The sweep JSON Schema (draft-07): the single source of truth for the widget form, kernel and CLI. */
 export const SWEEP_SPEC_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;
@@ -426,7 +427,7 @@ function crossCheck(value: Record<string, unknown>): ISpecError[] {
         return;
       }
       const entry = normalizeStrategy(s as StrategyName | IStrategyEntry);
-      const id = strategyLabel(entry);
+      const id = strategyId(entry);
       const prev = seen.get(id);
       if (prev !== undefined) {
         errors.push(
@@ -473,16 +474,6 @@ function normalizeStrategy(
     out.params = { ...entry.params };
   }
   return out;
-}
-
-/** `deni`, or `deni{K=5,s2=0.1}` when the strategy has overrides (keys sorted). */
-export function strategyLabel(entry: IStrategyEntry): string {
-  const params = entry.params ?? {};
-  const keys = Object.keys(params).sort();
-  if (keys.length === 0) {
-    return entry.name;
-  }
-  return `${entry.name}{${keys.map(k => `${k}=${String(params[k])}`).join(',')}}`;
 }
 
 function asArray<T>(value: T | T[]): T[] {

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { ISweepProgress } from '../../deni/contract/types';
+import { TUNING_METHOD_NAMES } from '../../deni/contract/tuning-methods';
 import {
   IDeniEngine,
   IPlanRequest,
@@ -128,7 +129,7 @@ export function planRequest(args: string[]): IPlanRequest & { json: boolean } {
   const tuning = options.tuning;
   if (tuning === true) {
     throw new MagicUsageError(
-      '--tuning needs a tuning method: full, lora, ia3 or unipelt'
+      `--tuning needs a tuning method: ${TUNING_METHOD_NAMES.slice(0, -1).join(', ')} or ${TUNING_METHOD_NAMES[TUNING_METHOD_NAMES.length - 1]}`
     );
   }
   const json = options.json;
