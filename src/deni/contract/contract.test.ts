@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PAPER_DATASETS } from '../data/hub-sets';
 import sweepSchema from '../sweep/sweep-spec.schema.json';
+import { PAPER_DATASET_DEFINITIONS, PAPER_DATASET_IDS } from './datasets';
 import { BACKEND_NAMES, BACKEND_PREFERENCE, isBackendName } from './backends';
 import { strategyId, strategyLabel } from './labels';
 import { isStrategyName, STRATEGY_NAMES } from './strategies';
@@ -87,5 +89,17 @@ describe('the axis tables are the schemas enums', () => {
     expect(strategyId(entry)).toBe('deni{K=5,s2=0.1}');
     expect(strategyLabel(entry)).toBe('deni(K=5, s2=0.1)');
     expect(strategyId({ name: 'swa' })).toBe('swa');
+  });
+
+  it('the Hub registry holds exactly the paper data sets, with their max lengths', () => {
+    expect(Object.keys(PAPER_DATASETS).sort()).toEqual(
+      [...PAPER_DATASET_IDS].sort()
+    );
+    for (const d of PAPER_DATASET_DEFINITIONS) {
+      expect([d.id, PAPER_DATASETS[d.id].maxLength]).toEqual([
+        d.id,
+        d.maxLength
+      ]);
+    }
   });
 });

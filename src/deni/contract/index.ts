@@ -8,4 +8,5 @@ export * from './types';
 export * from './strategies';
 export * from './tuning-methods';
 export * from './backends';
+export * from './datasets';
 export * from './labels';

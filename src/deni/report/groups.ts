@@ -3,6 +3,7 @@ import type {
   StrategyName,
   TuningMethodName
 } from '../contract/types';
+import { PAPER_DATASET_IDS } from '../contract/datasets';
 import { STRATEGY_NAMES } from '../contract/strategies';
 import { TUNING_METHOD_NAMES } from '../contract/tuning-methods';
 import { datasetLabel, strategyLabel } from '../contract/labels';
@@ -19,15 +20,9 @@ export { datasetLabel, strategyLabel };
 export const STRATEGY_ORDER: readonly StrategyName[] = STRATEGY_NAMES;
 
 /** Data sets of PAPER.md in the paper's order (matched inside ids: `glue/sst2`, `dbpedia_14`). */
-const PAPER_DATASETS = [
-  'sst2',
-  'cola',
-  'mrpc',
-  'agnews',
-  'trec',
-  'snips',
-  'dbpedia'
-];
+const PAPER_DATASETS = PAPER_DATASET_IDS.map(id =>
+  id.replace(/[^a-z0-9]/g, '')
+);
 
 /** Models of PAPER.md in the paper's order, then small ones. */
 const PAPER_MODELS = ['bert', 'roberta', 'albert', 'minilm'];

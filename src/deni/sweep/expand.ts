@@ -7,22 +7,10 @@ import type {
   IRunSpec,
   ISweepSpec
 } from '../contract/types';
+import { PAPER_MAX_LENGTH } from '../contract/datasets';
 
-/**
- * Max-length defaults of the paper's seven sets (PAPER.md): 50 tokens for SST-2, MRPC, AG News and
- * DBpedia, 25 for CoLA, TREC and SNIPS. Other sets default to 50 unless the data registry says else.
- */
-export const PAPER_MAX_LENGTH: Readonly<Record<string, number>> = {
-  sst2: 50,
-  mrpc: 50,
-  ag_news: 50,
-  agnews: 50,
-  dbpedia: 50,
-  dbpedia_14: 50,
-  cola: 25,
-  trec: 25,
-  snips: 25
-};
+/** Max-length defaults of the paper's seven sets (the contract's table). */
+export { PAPER_MAX_LENGTH };
 
 /** Max length used when neither the sweep nor the data registry gives one. */
 export const FALLBACK_MAX_LENGTH = 50;
