@@ -1,4 +1,5 @@
 import type { StrategyName } from '../contract/types';
+import { uniformMean } from './event-handlers';
 import { runPlan } from './run-plan';
 import { resolveParams } from './hyper-params';
 import { buildPlan, type IStrategyShape } from './build-plan';
@@ -37,7 +38,10 @@ export function defineStrategy(
         params: ctx.params,
         trainSamples: ctx.train.size
       });
-      return runPlan(plan, ctx);
+      return runPlan(plan, ctx, {
+        headMixout: shape.headMixout?.(plan.params) ?? 0,
+        averageKeep: shape.averageKeep?.(plan.params) ?? uniformMean
+      });
     }
   };
   return strategy;

@@ -6,26 +6,33 @@ import type {
   RandomFactor
 } from '../contract/types';
 import {
-  addWeightNoise,
   assignParams,
-  averageParams,
   batchOrder,
   disposeBatch,
-  disposeParams,
   isOutOfMemory,
   OutOfMemoryError,
   linearLr,
   makeBatch,
   majorityVote,
-  type ParamMap,
   predict,
   RunAbortedError,
   TrainingMember,
   type IStepExtras
 } from '../train';
-import { addUniformNoise, inputNoise, mixout } from './noise';
-import { num } from './hyper-params';
-import type { IPlan, IStrategyContext, IStrategyOutcome } from './types';
+import {
+  type AverageKeep,
+  EVENT_HANDLERS,
+  type IEventRun,
+  RunningAverage,
+  uniformMean
+} from './event-handlers';
+import { mixout } from './noise';
+import type {
+  IPlan,
+  IRunState,
+  IStrategyContext,
+  IStrategyOutcome
+} from './types';
 
 const PER_RUN: RandomFactor[] = ['order', 'init', 'dropout', 'noise'];
 
@@ -45,22 +52,18 @@ export function memberSeeds(seeds: FactorSeeds, member: number): FactorSeeds {
   return out;
 }
 
-/** Dropout stream of copy i made after step t: derived, so the main stream is untouched. */
-function copyDropoutRng(dropoutSeed: number, step: number, i: number): Rng {
-  return new Rng(hashToUint32(`deni/copy/${dropoutSeed}/${step}/${i}`));
-}
-
 /**
  * Runs a plan: one member, or K independent members voting (ensemble). Each event of the plan
- * is performed by the code below and logged from what was actually done (models really copied,
- * averaged or voting), so a test can compare the log with the plan.
+ * is performed by its handler (event-handlers.ts) and logged from what was actually done, so a
+ * test can compare the log with the plan. `behaviour` is what the strategy adds beyond events.
  */
 export async function runPlan(
   plan: IPlan,
-  ctx: IStrategyContext
+  ctx: IStrategyContext,
+  behaviour: IRunBehaviour = PLAIN_BEHAVIOUR
 ): Promise<IStrategyOutcome> {
   try {
-    return await runPlanInner(plan, ctx);
+    return await runPlanInner(plan, ctx, behaviour);
   } catch (e) {
     if (isOutOfMemory(e) && !(e instanceof OutOfMemoryError)) {
       const params = Object.entries(plan.params)
@@ -78,7 +81,8 @@ export async function runPlan(
 
 async function runPlanInner(
   plan: IPlan,
-  ctx: IStrategyContext
+  ctx: IStrategyContext,
+  behaviour: IRunBehaviour
 ): Promise<IStrategyOutcome> {
   if (ctx.train.size !== plan.trainSamples) {
     throw new Error(
@@ -86,7 +90,7 @@ async function runPlanInner(
     );
   }
   if (plan.members === 1) {
-    return runSingle(plan, ctx, ctx.seeds, 0);
+    return runSingle(plan, ctx, behaviour, ctx.seeds, 0);
   }
   const events: IScheduleEvent[] = [
     { step: 0, kind: 'ensemble-start', models: plan.members }
@@ -97,6 +101,7 @@ async function runPlanInner(
     const inner = await runSingle(
       { ...plan, members: 1 },
       ctx,
+      behaviour,
       memberSeeds(ctx.seeds, m),
       m * plan.totalSteps,
       plan.members * plan.totalSteps,
@@ -121,18 +126,24 @@ async function runPlanInner(
   };
 }
 
-interface IRunningAverage {
-  kind: 'swa-update' | 'ema-update';
-  first: number;
-  last: number;
-  count: number;
-  every: number;
-  values: ParamMap | null;
+/** What a strategy's run does beyond its events (declared in its IStrategyShape). */
+export interface IRunBehaviour {
+  /** Mixout probability of the head weight towards its initial value; 0 = none. */
+  headMixout: number;
+  /** How the running averages (SWA, EMA) weigh their old value. */
+  averageKeep: AverageKeep;
 }
+
+/** Plain fine-tuning behaviour: no mixout, uniform running means. */
+export const PLAIN_BEHAVIOUR: IRunBehaviour = {
+  headMixout: 0,
+  averageKeep: uniformMean
+};
 
 async function runSingle(
   plan: IPlan,
   ctx: IStrategyContext,
+  behaviour: IRunBehaviour,
   seeds: FactorSeeds,
   progressOffset: number,
   progressTotal = plan.totalSteps,
@@ -140,7 +151,6 @@ async function runSingle(
 ): Promise<IStrategyOutcome> {
   const T = plan.totalSteps;
   const strategy = plan.strategy;
-  const noiseRng = new Rng(seeds.noise);
   const batches = batchOrder(
     new Rng(seeds.order),
     ctx.train.size,
@@ -153,66 +163,62 @@ async function runSingle(
     plan.optimizer,
     new Rng(seeds.dropout)
   );
+  const run: IEventRun = {
+    plan,
+    ctx,
+    seeds,
+    main,
+    copies: [],
+    noiseRng: new Rng(seeds.noise),
+    noisedInputs: 0
+  };
   const schedule = {
     baseLr: ctx.learningRate,
     totalSteps: T,
     warmupSteps: plan.warmupSteps
   };
   const byStep = new Map<number, IScheduleEvent[]>();
-  const averages: IRunningAverage[] = [];
+  const averages: RunningAverage[] = [];
   for (const e of plan.events) {
-    if (e.kind === 'swa-update' || e.kind === 'ema-update') {
-      averages.push({
-        kind: e.kind,
-        first: e.step,
-        last: e.until ?? e.step,
-        every: e.every ?? 1,
-        count: 0,
-        values: null
-      });
-    } else if (e.kind !== 'end') {
+    const timing = EVENT_HANDLERS[e.kind].timing;
+    if (timing === 'repeated') {
+      averages.push(new RunningAverage(e, behaviour.averageKeep));
+    } else if (timing !== 'end') {
       byStep.set(e.step, [...(byStep.get(e.step) ?? []), e]);
     }
   }
   const log: IScheduleEvent[] = [];
-  let copies: TrainingMember[] = [];
   const losses: number[] = [];
   const sample = (): void => ctx.meter.sample();
   const headName = model.headWeight ?? 'classifier.weight';
   let mixoutTarget: tf.Tensor | null = null;
-  const mixoutP = plan.strategy === 'mixout' ? num(plan.params, 'p') : 0;
+  const mixoutP = behaviour.headMixout;
   if (mixoutP > 0) {
     const head = model.trainable.get(headName);
     if (!head) {
       throw new Error(
-        `mixout: the model has no trainable head weight '${headName}'`
+        `${strategy}: the model has no trainable head weight '${headName}'`
       );
     }
     mixoutTarget = tf.clone(head);
   }
+  const state = (): IRunState => ({
+    main,
+    copies: run.copies,
+    member,
+    mixoutTarget
+  });
+  const perform = async (e: IScheduleEvent, t: number): Promise<void> => {
+    const handler = EVENT_HANDLERS[e.kind];
+    await ctx.observe?.('before', e, state());
+    log.push(await handler.perform!(e, run, t));
+    await ctx.observe?.('after', e, state());
+  };
   try {
+    // Only before-training events happen at step 0 (an ensemble's own start event is its runner's).
     for (const e of byStep.get(0) ?? []) {
-      if (e.kind === 'prior-noise') {
-        await ctx.observe?.('before', e, {
-          main,
-          copies,
-          member,
-          mixoutTarget
-        });
-        const names = [...main.model.trainable.keys()];
-        await addUniformNoise(
-          main.model.trainable,
-          names,
-          e.multiplier ?? 0,
-          noiseRng
-        );
-        log.push({
-          step: 0,
-          kind: 'prior-noise',
-          multiplier: e.multiplier,
-          models: 1
-        });
-        await ctx.observe?.('after', e, { main, copies, member, mixoutTarget });
+      if (EVENT_HANDLERS[e.kind].timing === 'before-training') {
+        await perform(e, 0);
       }
     }
     for (let t = 1; t <= T; t++) {
@@ -220,6 +226,13 @@ async function runSingle(
         throw new RunAbortedError(t);
       }
       const stepEvents = byStep.get(t) ?? [];
+      for (const e of stepEvents) {
+        if (EVENT_HANDLERS[e.kind].timing !== 'after-step') {
+          throw new Error(
+            `strategy '${strategy}': event '${e.kind}' cannot happen at step ${t}`
+          );
+        }
+      }
       const extras: IStepExtras = { headDropout: plan.headDropout };
       if (mixoutTarget) {
         const target = mixoutTarget;
@@ -236,14 +249,9 @@ async function runSingle(
             ]
           ]);
       }
-      const inNoise = stepEvents.find(e => e.kind === 'input-noise');
-      let noisedInputs = 0;
-      if (inNoise) {
-        const noisy = inputNoise(inNoise.multiplier ?? 0, noiseRng);
-        extras.inputEmbeddings = x => {
-          noisedInputs += 1;
-          return noisy(x);
-        };
+      run.noisedInputs = 0;
+      for (const e of stepEvents) {
+        EVENT_HANDLERS[e.kind].beforeStep?.(e, run, extras);
       }
       const b = makeBatch(ctx.train, batches[t - 1]);
       try {
@@ -257,7 +265,7 @@ async function runSingle(
           )
         );
         ctx.meter.addSteps(1);
-        for (const c of copies) {
+        for (const c of run.copies) {
           await c.step(
             b.batch,
             b.labels,
@@ -273,127 +281,29 @@ async function runSingle(
         disposeBatch(b);
       }
       for (const e of stepEvents) {
-        await ctx.observe?.('before', e, {
-          main,
-          copies,
-          member,
-          mixoutTarget
-        });
-        switch (e.kind) {
-          case 'input-noise':
-            // A model that ignores the hook would silently train without noise.
-            if (noisedInputs === 0) {
-              throw new Error(
-                `strategy '${strategy}': the model never called the input-embedding hook ` +
-                  '(IForwardOptions.inputEmbeddings), so input noise cannot be applied'
-              );
-            }
-            log.push({
-              step: t,
-              kind: 'input-noise',
-              multiplier: e.multiplier,
-              models: 1
-            });
-            break;
-          case 'copies': {
-            const n = e.models ?? 0;
-            for (let i = 0; i < n; i++) {
-              copies.push(
-                main.copy(
-                  plan.optimizer,
-                  copyDropoutRng(seeds.dropout, t, i),
-                  `copy ${i + 1}`
-                )
-              );
-            }
-            log.push({ step: t, kind: 'copies', models: n });
-            break;
-          }
-          case 'noise':
-            for (const c of copies) {
-              await addWeightNoise(
-                c.model.trainable,
-                c.model.noiseTargets(),
-                e.multiplier ?? 0,
-                noiseRng
-              );
-            }
-            log.push({
-              step: t,
-              kind: 'noise',
-              multiplier: e.multiplier,
-              models: copies.length
-            });
-            break;
-          case 'average': {
-            const all = [main, ...copies];
-            const avg = averageParams(all.map(m => m.model.trainable));
-            assignParams(main.model.trainable, avg);
-            disposeParams(avg);
-            copies.forEach(c => c.dispose());
-            copies = [];
-            log.push({ step: t, kind: 'average', models: all.length });
-            break;
-          }
-          case 'ensemble-start':
-            log.push({
-              step: t,
-              kind: 'ensemble-start',
-              models: 1 + copies.length
-            });
-            break;
-          case 'weight-noise':
-            await addWeightNoise(
-              main.model.trainable,
-              main.model.noiseTargets(),
-              e.multiplier ?? 0,
-              noiseRng
-            );
-            log.push({
-              step: t,
-              kind: 'weight-noise',
-              multiplier: e.multiplier,
-              models: 1
-            });
-            break;
-          default:
-            throw new Error(
-              `strategy '${strategy}': event '${e.kind}' cannot happen at step ${t}`
-            );
-        }
-        await ctx.observe?.('after', e, { main, copies, member, mixoutTarget });
+        await perform(e, t);
       }
       for (const a of averages) {
-        if (t >= a.first && t <= a.last && (t - a.first) % a.every === 0) {
-          updateAverage(a, main, plan, t);
+        if (a.due(t)) {
+          a.update(main.model.trainable);
         }
       }
-      await ctx.observe?.(
-        'step',
-        { step: t, kind: 'end' },
-        { main, copies, member, mixoutTarget }
-      );
+      await ctx.observe?.('step', { step: t, kind: 'end' }, state());
       ctx.meter.sample();
       ctx.onProgress?.(progressOffset + t, progressTotal);
     }
     for (const a of averages) {
       if (a.count > 0) {
-        log.push({
-          step: a.first,
-          kind: a.kind,
-          until: a.last,
-          every: a.every,
-          models: 1
-        });
+        log.push(a.logged());
       }
     }
     const evalOpts = { batchSize: ctx.evalBatchSize ?? 32, meter: ctx.meter };
     let predictions: number[];
     let memberPredictions: number[][] | undefined;
     const avg = averages.find(a => a.kind === `${plan.prediction}-update`);
-    if (copies.length > 0) {
+    if (run.copies.length > 0) {
       memberPredictions = [];
-      for (const m of [main, ...copies]) {
+      for (const m of [main, ...run.copies]) {
         memberPredictions.push(
           Array.from(await predict(m.model, ctx.test, evalOpts))
         );
@@ -415,54 +325,9 @@ async function runSingle(
     log.push({ step: T, kind: 'end', models: memberPredictions?.length ?? 1 });
     return { plan, predictions, memberPredictions, events: log, losses };
   } finally {
-    copies.forEach(c => c.dispose());
+    run.copies.forEach(c => c.dispose());
     main.dispose();
     mixoutTarget?.dispose();
-    for (const a of averages) {
-      if (a.values) {
-        disposeParams(a.values);
-      }
-    }
+    averages.forEach(a => a.dispose());
   }
-}
-
-/**
- * SWA: running uniform mean of the weights after each update step. EMA: decay d, with the
- * usual warm-up min(d, (1 + n) / (10 + n)) when `warmup` is on, starting from the weights at
- * its first update.
- */
-function updateAverage(
-  a: IRunningAverage,
-  main: TrainingMember,
-  plan: IPlan,
-  t: number
-): void {
-  const current = main.model.trainable;
-  if (!a.values) {
-    a.values = new Map([...current].map(([n, v]) => [n, tf.clone(v)]));
-    a.count = 1;
-    return;
-  }
-  let keepOld: number;
-  if (a.kind === 'swa-update') {
-    keepOld = a.count / (a.count + 1);
-  } else {
-    const d = num(plan.params, 'decay');
-    keepOld =
-      plan.params.warmup === true
-        ? Math.min(d, (1 + a.count) / (10 + a.count))
-        : d;
-  }
-  const next: ParamMap = new Map();
-  for (const [n, v] of current) {
-    const old = a.values.get(n) as tf.Tensor;
-    next.set(
-      n,
-      tf.tidy(() => tf.add(tf.mul(old, keepOld), tf.mul(v, 1 - keepOld)))
-    );
-    old.dispose();
-  }
-  a.values = next;
-  a.count += 1;
-  void t;
 }
