@@ -3,7 +3,12 @@
  * real modules (src/deni/*); the kernel and the magics only see this shape.
  */
 import type * as Library from '../deni';
-import type { ISweepProgress, ISweepSpec } from '../deni/contract/types';
+import type { IPlanEntry } from '../deni/contract/strategy-plan';
+import type {
+  IRunFailureInfo,
+  ISweepProgress,
+  ISweepSpec
+} from '../deni/contract/types';
 import type { MimeBundle } from './protocol/messages';
 
 /** The engine library's module namespace (src/deni/index.ts), loaded at run time. */
@@ -16,8 +21,8 @@ export interface ISweepOutcome {
   progress: ISweepProgress;
   /** Runs trained (and stored) by this execution; 0 with failures means every attempt failed. */
   executed: number;
-  /** Readable errors of the runs that failed in this execution (`run N: message`). */
-  errors: string[];
+  /** The runs that failed in this execution. */
+  failures: IRunFailureInfo[];
 }
 
 /** Options of {@link IDeniEngine.runSweep}. */
@@ -55,17 +60,6 @@ export interface IPlanRequest {
   tuning?: string;
 }
 
-/** One strategy's plan as `%deni plan --json` returns it (the engine's IPlan plus names). */
-export interface IPlanJson {
-  strategy: string;
-  description: string;
-  tuning?: string;
-  /** The engine's plan: settings, `events` (schedule) and `cost` (model-steps). */
-  plan: Record<string, unknown>;
-  events: unknown[];
-  cost: Record<string, unknown>;
-}
-
 /** The engine as the kernel sees it. */
 export interface IDeniEngine {
   /** Parses and validates a `%%deni sweep` body; throws {@link SweepBodyError}. */
@@ -84,7 +78,7 @@ export interface IDeniEngine {
   /** Text of `%deni plan`. */
   plan(request: IPlanRequest): string;
   /** `%deni plan --json`: one entry per strategy, in request order. */
-  planJson(request: IPlanRequest): IPlanJson[];
+  planJson(request: IPlanRequest): IPlanEntry[];
   /** Text of `%deni datasets`. */
   datasets(): Promise<string>;
   /** Text of `%deni models`. */

@@ -9,9 +9,14 @@ import type {
   ISweepProgress,
   ISweepSpec
 } from '../deni/contract/types';
+import type { IPlanEntry } from '../deni/contract/strategy-plan';
+import {
+  isTuningMethodName,
+  TUNING_METHOD_NAMES,
+  type TuningMethodName
+} from '../deni/contract/tuning-methods';
 import {
   IDeniEngine,
-  IPlanJson,
   IPlanRequest,
   IRunSweepOptions,
   ISweepOutcome,
@@ -41,7 +46,6 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     ResultStore,
     SWEEP_SPEC_SCHEMA,
     SweepSpecError,
-    TUNING_METHODS,
     buildReport,
     exportResults,
     formatDataCards,
@@ -151,13 +155,15 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
   }
 
   /** Validates `--tuning` of `%deni plan`, naming the valid methods. */
-  function checkTuning(tuning: string | undefined): string | undefined {
-    if (
-      tuning !== undefined &&
-      !(TUNING_METHODS as readonly string[]).includes(tuning)
-    ) {
+  function checkTuning(
+    tuning: string | undefined
+  ): TuningMethodName | undefined {
+    if (tuning === undefined) {
+      return undefined;
+    }
+    if (!isTuningMethodName(tuning)) {
       throw new RangeError(
-        `--tuning is ${JSON.stringify(tuning)}; valid tuning methods: ${TUNING_METHODS.join(', ')}`
+        `--tuning is ${JSON.stringify(tuning)}; valid tuning methods: ${TUNING_METHOD_NAMES.join(', ')}`
       );
     }
     return tuning;
@@ -229,7 +235,11 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         status: outcome.cancelled ? 'interrupted' : 'done',
         progress,
         executed: outcome.executed,
-        errors: outcome.failed.map(f => `run ${f.run}: ${f.error}`)
+        failures: outcome.failed.map(({ run, label, message }) => ({
+          run,
+          label,
+          message
+        }))
       };
     },
 
@@ -257,22 +267,16 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         : `tuning: ${tuning} (model-steps and the schedule do not depend on the tuning method)\n\n${text}`;
     },
 
-    planJson(request: IPlanRequest): IPlanJson[] {
+    planJson(request: IPlanRequest): IPlanEntry[] {
       const tuning = checkTuning(request.tuning);
-      return planned(request).map(({ plan, strategy }) => {
-        const json = JSON.parse(JSON.stringify(plan)) as Record<
-          string,
-          unknown
-        >;
-        return {
-          strategy: strategy.name,
-          description: strategy.description,
-          ...(tuning !== undefined ? { tuning } : {}),
-          plan: json,
-          events: json.events as unknown[],
-          cost: json.cost as Record<string, unknown>
-        };
-      });
+      return planned(request).map(({ plan, strategy }) => ({
+        strategy: strategy.name,
+        description: strategy.description,
+        ...(tuning !== undefined ? { tuning } : {}),
+        plan,
+        events: plan.events,
+        cost: plan.cost
+      }));
     },
 
     async datasets(): Promise<string> {

@@ -21,7 +21,6 @@ export {
 } from './engine-loader';
 export type {
   IDeniEngine,
-  IPlanJson,
   IPlanRequest,
   IRunSweepOptions,
   ISpecProblem,

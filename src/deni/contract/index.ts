@@ -10,3 +10,4 @@ export * from './tuning-methods';
 export * from './backends';
 export * from './datasets';
 export * from './labels';
+export * from './strategy-plan';

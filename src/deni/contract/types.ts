@@ -195,6 +195,16 @@ export interface ISweepProgress {
   running?: number;
 }
 
+/**
+ * A run that failed, as every layer passes it on (sweep outcome, kernel, CLI): its run index, the
+ * label of its configuration (`sst2 / minilm-l6 / lora / deni #3`) and the error message.
+ */
+export interface IRunFailureInfo {
+  run: number;
+  label: string;
+  message: string;
+}
+
 /** Progress of one run, reported by the trainer while it runs. */
 export interface IRunProgress {
   /** Optimiser steps done so far (all models of the run summed, or main-model steps; with totalSteps). */

@@ -1,6 +1,7 @@
 /** Executes parsed magics against the engine; outputs go through the cell's output sink. */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import type { IPlanAnswer } from '../../deni/contract/strategy-plan';
 import type { ISweepProgress } from '../../deni/contract/types';
 import { TUNING_METHOD_NAMES } from '../../deni/contract/tuning-methods';
 import {
@@ -155,14 +156,14 @@ function planBundle(engine: IDeniEngine, args: string[]): MimeBundle {
   if (!json) {
     return textBundle(engine.plan(request));
   }
-  const plans = engine.planJson(request);
+  const answer: IPlanAnswer = {
+    plans: engine.planJson(request),
+    ...(request.tuning
+      ? { tuning: request.tuning as IPlanAnswer['tuning'] }
+      : {})
+  };
   return {
-    'application/json': JSON.parse(
-      JSON.stringify({
-        plans,
-        ...(request.tuning ? { tuning: request.tuning } : {})
-      })
-    ) as JsonValue,
+    'application/json': JSON.parse(JSON.stringify(answer)) as JsonValue,
     'text/plain': engine.plan(request)
   };
 }
@@ -337,7 +338,7 @@ export async function runSweepCell(
         `sweep ${spec.name} interrupted after ${outcome.progress.done}/${outcome.progress.total} runs; re-execute the cell to resume`
       );
     }
-    if (outcome.errors.length > 0 && outcome.executed === 0) {
+    if (outcome.failures.length > 0 && outcome.executed === 0) {
       const error = sweepFailureMessage(spec.name, outcome);
       display.finish(engine.progress(outcome.progress, 'error', error));
       throw new SweepFailedError(error);
@@ -353,14 +354,9 @@ export async function runSweepCell(
 /** Message of a sweep whose every run of this execution failed: the distinct run errors. */
 function sweepFailureMessage(sweep: string, outcome: ISweepOutcome): string {
   const distinct = new Map<string, string[]>();
-  for (const line of outcome.errors) {
-    const match = /^run (\d+): ([\s\S]*)$/.exec(line);
-    const [run, text] = match ? [match[1], match[2]] : ['?', line];
-    // Failures read `<dataset> / <model> / <tuning> / <strategy> #<run>: message`; drop the
-    // label so that one cause shared by every run is shown once.
-    const labelled = new RegExp(`^[^\\n]*? #${run}: `).exec(text);
-    const message = labelled ? text.slice(labelled[0].length) : text;
-    distinct.set(message, [...(distinct.get(message) ?? []), run]);
+  for (const { run, message } of outcome.failures) {
+    // One cause shared by every run is shown once, with the runs it stopped.
+    distinct.set(message, [...(distinct.get(message) ?? []), String(run)]);
   }
   const shown = [...distinct.entries()].slice(0, 3).map(([message, runs]) => {
     const which =
@@ -370,7 +366,7 @@ function sweepFailureMessage(sweep: string, outcome: ISweepOutcome): string {
   const more =
     distinct.size > 3 ? [`  ... and ${distinct.size - 3} other errors`] : [];
   return [
-    `sweep ${sweep}: all ${outcome.errors.length} runs attempted failed (they are retried when the cell runs again):`,
+    `sweep ${sweep}: all ${outcome.failures.length} runs attempted failed (they are retried when the cell runs again):`,
     ...shown,
     ...more
   ].join('\n');
