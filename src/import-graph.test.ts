@@ -97,8 +97,14 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
 const BROWSER_SAFE = [
   /^src\/deni\/contract\//,
   /^src\/deni\/report\/(types|escape|mime)\.ts$/,
-  /^src\/deni\/sweep\/sweep-spec\.schema\.json$/
+  /^src\/deni\/sweep\/sweep-spec\.schema\.json$/,
+  // The sweep-spec validator: ajv, yaml, the schema and the contract only.
+  /^src\/deni\/sweep\/spec\.ts$/
 ];
+
+/** Packages a browser-safe engine file must never reach (Node built-ins, tfjs, native modules). */
+const NOT_IN_BROWSER =
+  /^(node:|fs$|path$|child_process$|@tensorflow\/|better-sqlite3|bullmq|ioredis|commander)/;
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -129,6 +135,9 @@ function resolveImport(from: string, spec: string): string | null {
   return null;
 }
 
+/** file -> the packages it imports (bare specifiers). */
+const packagesOf = new Map<string, string[]>();
+
 /** file -> the files of ours it imports. */
 export function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
@@ -144,6 +153,10 @@ export function importGraph(): Map<string, string[]> {
       .map(s => resolveImport(file, s))
       .filter((t): t is string => t !== null && /\.(ts|json)$/.test(t));
     graph.set(file, targets);
+    packagesOf.set(
+      file,
+      info.importedFiles.map(i => i.fileName).filter(s => !s.startsWith('.'))
+    );
   }
   return graph;
 }
@@ -248,6 +261,30 @@ describe('import graph (DESIGN.md module map)', () => {
       }
     }
     expect(forbidden).toEqual([]);
+  });
+
+  it('lets the plugin reach only browser-safe engine files, transitively', () => {
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      for (const t of graph.get(file) ?? []) {
+        if (!t.startsWith('src/plugin/') && !reached.has(t)) {
+          reached.add(t);
+          visit(t);
+        }
+      }
+    };
+    for (const file of graph.keys()) {
+      if (file.startsWith('src/plugin/') && !isTestCode(file)) {
+        visit(file);
+      }
+    }
+    const unsafe = [...reached].filter(
+      f =>
+        !BROWSER_SAFE.some(r => r.test(f)) ||
+        (packagesOf.get(f) ?? []).some(p => NOT_IN_BROWSER.test(p))
+    );
+    expect(reached.size).toBeGreaterThan(0);
+    expect(unsafe).toEqual([]);
   });
 
   it('finds a cycle and a forbidden arrow when there is one', () => {

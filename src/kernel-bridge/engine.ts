@@ -9,6 +9,7 @@ import type {
   ISweepProgress,
   ISweepSpec
 } from '../deni/contract/types';
+import { resolveSchemaRef } from '../deni/contract/schema-ref';
 import type { IPlanEntry } from '../deni/contract/strategy-plan';
 import {
   isTuningMethodName,
@@ -61,15 +62,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     toMimeBundle
   } = lib;
   function resolveRef(schema: Schema): Schema {
-    const ref = schema.$ref;
-    const defs = (SWEEP_SPEC_SCHEMA.definitions ?? {}) as Record<
-      string,
-      Schema
-    >;
-    if (typeof ref === 'string' && ref.startsWith('#/definitions/')) {
-      return resolveRef(defs[ref.slice('#/definitions/'.length)] ?? {});
-    }
-    return schema;
+    return resolveSchemaRef(SWEEP_SPEC_SCHEMA, schema);
   }
 
   function describe(schema: Schema): string {

@@ -10,6 +10,7 @@ import type {
   TuningMethodName
 } from '../contract/types';
 import { strategyId } from '../contract/labels';
+import { resolveSchemaRef } from '../contract/schema-ref';
 
 /** The sweep JSON Schema (draft-07): the single source of truth for the widget form, kernel and CLI. */
 export const SWEEP_SPEC_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;
@@ -40,6 +41,8 @@ export interface ISpecError {
   column?: number;
   /** The offending value (absent for missing fields and syntax errors). */
   value?: unknown;
+  /** What is wrong (`got 0`, `missing (required)`), without the path; absent for syntax errors. */
+  problem?: string;
   /** What would be valid. */
   allowed: string;
   /** Full readable message: path, bad value, what is allowed. */
@@ -98,11 +101,7 @@ function compile(schema: Schema): ValidateFunction {
 }
 
 function resolve(schema: Schema): Schema {
-  const ref = schema.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/definitions/')) {
-    return resolve(definitions[ref.slice('#/definitions/'.length)]);
-  }
-  return schema;
+  return resolveSchemaRef(schemaJson, schema);
 }
 
 function jsonType(value: unknown): string {
@@ -280,6 +279,7 @@ function makeError(
     path,
     pointer,
     value,
+    problem: got,
     allowed,
     message: `${where}: ${got}; allowed: ${allowed}`
   };
