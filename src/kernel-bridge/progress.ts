@@ -25,14 +25,24 @@ export class ProgressDisplay {
   private shown = false;
   private lastSent = 0;
   private lastDone = -1;
+  private latest: ISweepProgress;
+
+  /** The sweep's latest progress (shown or throttled): what an error display starts from. */
+  get last(): ISweepProgress {
+    return this.latest;
+  }
 
   constructor(
     private readonly sink: DisplaySink,
-    private readonly render: ProgressRenderer
-  ) {}
+    private readonly render: ProgressRenderer,
+    initial: ISweepProgress
+  ) {
+    this.latest = initial;
+  }
 
   /** Shows the progress; repeated calls update the same output (throttled unless forced). */
   update(progress: ISweepProgress, force = false): void {
+    this.latest = progress;
     const now = Date.now();
     if (
       !force &&

@@ -283,29 +283,26 @@ export async function runSweepCell(
   } catch (err) {
     throw err instanceof SweepBodyError ? cellSpecError(err, bodyLine) : err;
   }
-  const display = new ProgressDisplay(
-    (bundle, options) => out.display(bundle, options),
-    progress => engine.progress(progress)
-  );
-  display.update(
-    { sweep: spec.name, done: 0, total: spec.runs, cached: 0, failed: 0 },
-    true
-  );
-  state.running = { sweep: spec.name, done: 0, total: 0 };
-  let last: ISweepProgress = {
+  const start: ISweepProgress = {
     sweep: spec.name,
     done: 0,
     total: spec.runs,
     cached: 0,
     failed: 0
   };
+  const display = new ProgressDisplay(
+    (bundle, options) => out.display(bundle, options),
+    progress => engine.progress(progress),
+    start
+  );
+  display.update(start, true);
+  state.running = { sweep: spec.name, done: 0, total: 0 };
   let outcome: ISweepOutcome;
   try {
     try {
       outcome = await engine.runSweep(spec, {
         signal: out.signal,
         onProgress: progress => {
-          last = progress;
           state.running = {
             sweep: spec.name,
             done: progress.done,
@@ -320,7 +317,7 @@ export async function runSweepCell(
       const message = err instanceof Error ? err.message : String(err);
       display.finish(
         engine.progress(
-          { ...last, current: undefined, etaSeconds: undefined },
+          { ...display.last, current: undefined, etaSeconds: undefined },
           'error',
           `sweep ${spec.name} failed: ${message}`
         )
