@@ -15,7 +15,7 @@ import type { MimeBundle } from './protocol/messages';
 export type DeniLibrary = typeof Library;
 
 /** How a sweep run from a cell ended. */
-export interface ISweepOutcome {
+export interface ICellSweepOutcome {
   status: 'done' | 'interrupted';
   /** Final progress (done/total/cached/failed). */
   progress: ISweepProgress;
@@ -26,7 +26,7 @@ export interface ISweepOutcome {
 }
 
 /** Options of {@link IDeniEngine.runSweep}. */
-export interface IRunSweepOptions {
+export interface ICellSweepOptions {
   onProgress: (progress: ISweepProgress) => void;
   signal: AbortSignal;
 }
@@ -65,7 +65,10 @@ export interface IDeniEngine {
   /** Parses and validates a `%%deni sweep` body; throws {@link SweepBodyError}. */
   parseSweep(text: string, source: string): ISweepSpec;
   /** Runs the missing runs of a sweep (off the event loop) and resolves when done or stopped. */
-  runSweep(spec: ISweepSpec, options: IRunSweepOptions): Promise<ISweepOutcome>;
+  runSweep(
+    spec: ISweepSpec,
+    options: ICellSweepOptions
+  ): Promise<ICellSweepOutcome>;
   /** The report bundle of a sweep (from its spec, or by name from a store). */
   report(
     sweep: ISweepSpec | string,

@@ -19,8 +19,8 @@ import {
 import {
   IDeniEngine,
   IPlanRequest,
-  IRunSweepOptions,
-  ISweepOutcome,
+  ICellSweepOptions,
+  ICellSweepOutcome,
   SweepBodyError
 } from './engine-types';
 import type { DeniLibrary } from './engine-types';
@@ -198,8 +198,8 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
 
     async runSweep(
       spec: ISweepSpec,
-      options: IRunSweepOptions
-    ): Promise<ISweepOutcome> {
+      options: ICellSweepOptions
+    ): Promise<ICellSweepOutcome> {
       let last: ISweepProgress = {
         sweep: spec.name,
         done: 0,

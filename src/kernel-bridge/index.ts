@@ -22,9 +22,9 @@ export {
 export type {
   IDeniEngine,
   IPlanRequest,
-  IRunSweepOptions,
+  ICellSweepOptions,
   ISpecProblem,
-  ISweepOutcome
+  ICellSweepOutcome
 } from './engine-types';
 export { SweepBodyError } from './engine-types';
 export {

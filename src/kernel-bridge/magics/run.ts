@@ -7,7 +7,7 @@ import { TUNING_METHOD_NAMES } from '../../deni/contract/tuning-methods';
 import {
   IDeniEngine,
   IPlanRequest,
-  ISweepOutcome,
+  ICellSweepOutcome,
   SweepBodyError
 } from '../engine-types';
 import { JsonValue, MimeBundle } from '../protocol/messages';
@@ -297,7 +297,7 @@ export async function runSweepCell(
   );
   display.update(start, true);
   state.running = { sweep: spec.name, done: 0, total: 0 };
-  let outcome: ISweepOutcome;
+  let outcome: ICellSweepOutcome;
   try {
     try {
       outcome = await engine.runSweep(spec, {
@@ -349,7 +349,10 @@ export async function runSweepCell(
 }
 
 /** Message of a sweep whose every run of this execution failed: the distinct run errors. */
-function sweepFailureMessage(sweep: string, outcome: ISweepOutcome): string {
+function sweepFailureMessage(
+  sweep: string,
+  outcome: ICellSweepOutcome
+): string {
   const distinct = new Map<string, string[]>();
   for (const { run, message } of outcome.failures) {
     // One cause shared by every run is shown once, with the runs it stopped.
