@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOne as fakeRun } from './test-doubles/fake-runner';
+import { runOne as fakeRun } from './testing/fake-runner';
 import {
   expandSweep,
   exportResults,
@@ -9,7 +9,7 @@ import {
   runSweep,
   toLongRows
 } from './index';
-import { smallSpec, tempDir } from './test-helpers';
+import { smallSpec, tempDir } from './testing/helpers';
 import type { IRunResult } from '../contract/types';
 
 describe('ResultStore', () => {

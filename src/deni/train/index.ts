@@ -45,8 +45,3 @@ export {
   RunAbortedError
 } from './errors';
 export { defaultLearningRate } from './learning-rates';
-export {
-  createTinyModel,
-  makeToySet,
-  type ITinyModelOptions
-} from './tiny-model';
