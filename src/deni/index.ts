@@ -15,10 +15,11 @@ export * from './strategies';
 export * from './run';
 export * from './report';
 
-// Names exported by two modules: the sweep contract's versions win (they are the shared types).
+// Names several modules re-export from src/deni/contract: taken once, through the sweep module.
 export type { BackendName, TuningMethodName } from './sweep';
 export { datasetLabel, strategyLabel } from './sweep';
 
+export * as contract from './contract';
 export * as random from './random';
 export * as sweep from './sweep';
 export * as backend from './backend';
