@@ -1,6 +1,6 @@
 import type { IHubOptions } from '../hub';
 import type { Rng } from '../random';
-import type { IDatasetFileSpec } from '../sweep/types';
+import type { IDatasetFileSpec } from '../contract/types';
 
 export type { IDatasetFileSpec };
 

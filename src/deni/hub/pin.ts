@@ -1,2 +1,2 @@
-/** A run's record of a Hub input (repository, commit, file sha256s); defined with the sweep's types. */
-export type { IInputPin as IHubPin } from '../sweep/types';
+/** A run's record of a Hub input (repository, commit, file sha256s); defined in the contract. */
+export type { IInputPin as IHubPin } from '../contract/types';

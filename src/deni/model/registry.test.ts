@@ -18,7 +18,7 @@ import {
 import { loadModel, readWeights } from './load';
 import { listModels, resolveModel, resolveModelPinned } from './registry';
 import { serializeSafetensors } from './safetensors';
-import { fixtureModel } from './test-support';
+import { fixtureModel } from './testing/fixtures';
 
 const BERT = 'google-bert/bert-base-uncased';
 const modelFiles = new Map<string, Buffer>();

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IHubStandIn, startHubStandIn } from '../hub/hub-standin.testutil';
-import { fixtureModel } from '../model/test-support';
+import { fixtureModel } from '../model/testing/fixtures';
 import { expandSweep } from './expand';
 import { runSweep } from './run-sweep';
 import type { ISweepInputs } from './inputs';
 import { parseSweepSpec } from './spec';
-import { REPO_ROOT, tempDir } from './test-helpers';
+import { REPO_ROOT, tempDir } from './testing/helpers';
 
 const BERT = 'google-bert/bert-base-uncased';
 let hub: IHubStandIn;
@@ -64,7 +64,7 @@ function sweepProcess(cache: string, store: string, name: string) {
       const child = spawn(
         path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
         [
-          path.join(REPO_ROOT, 'src/deni/sweep/test-doubles/sweep-child.ts'),
+          path.join(REPO_ROOT, 'src/deni/sweep/testing/sweep-child.ts'),
           hub.endpoint,
           cache,
           store,

@@ -5,7 +5,7 @@
  * part of every run's key. Workers then read the cache at exactly that commit.
  */
 import type { IHubOptions } from '../hub';
-import type { DatasetRef, IInputPin, ISweepSpec } from './types';
+import type { DatasetRef, IInputPin, ISweepSpec } from '../contract/types';
 
 /** The pins of a sweep's Hub inputs, by data set id and model id as the spec writes them. */
 export interface ISweepInputs {
