@@ -13,6 +13,7 @@ import { ProgressDisplay } from '../progress';
 import { escapeHtml } from '../repl/format';
 import { ILineMagic, parseOptions } from './grammar';
 import { CELL_COMMANDS, LINE_COMMANDS, helpText } from './help';
+import { applyOverrides, sweepCellOverrides } from './sweep-options';
 
 /** What a running magic may do to its cell's outputs. */
 export interface ICellOutput {
@@ -273,13 +274,23 @@ export async function runSweepCell(
   bodyLine: number,
   engine: IDeniEngine,
   out: ICellOutput,
-  state: IKernelState
+  state: IKernelState,
+  args: string[] = []
 ): Promise<void> {
+  // Options are checked first: a typo on the magic line is reported even when the body is bad.
+  const overrides = sweepCellOverrides(args);
   let spec;
   try {
     spec = engine.parseSweep(body, '%%deni sweep cell');
   } catch (err) {
     throw err instanceof SweepBodyError ? cellSpecError(err, bodyLine) : err;
+  }
+  if (Object.keys(overrides).length > 0) {
+    // Validated again with the overrides: `--runs 0` fails like `runs: 0` in the body.
+    spec = engine.parseSweep(
+      JSON.stringify(applyOverrides(spec, overrides)),
+      '%%deni sweep line options'
+    );
   }
   const display = new ProgressDisplay(
     (bundle, options) => out.display(bundle, options),
