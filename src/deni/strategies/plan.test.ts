@@ -259,7 +259,7 @@ describe('plans for huge budgets inside the schema (#21)', () => {
       } catch (err) {
         expect(err).toBeInstanceOf(ScheduleTooLargeError);
         expect((err as Error).message).toMatch(
-          /T = 10,000,000,000 steps .*raise the batch size/
+          /T = [\d,]+ steps .*raise the batch size/
         );
       }
     }
