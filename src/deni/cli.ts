@@ -21,6 +21,7 @@ import {
   ResultStore,
   runRedisWorker,
   runSweep,
+  StoreError,
   SweepSpecError,
   describeRun,
   checkStrategyParams,
@@ -112,16 +113,25 @@ function write(text: string, out?: string): void {
   }
 }
 
+/** Opens a store read-only (report, export, sweeps: they never create one); errors exit 3. */
 function openStore(file: string): ResultStore {
   try {
-    return ResultStore.open(file);
+    return ResultStore.open(file, { readOnly: true });
   } catch (e) {
     throw new CliError((e as Error).message, EXIT_CODES.store);
   }
 }
 
-function sweepResults(storePath: string, sweep: string) {
+function sweepResults(storePath: string, sweep: string, check = false) {
   const store = openStore(storePath);
+  if (check) {
+    try {
+      store.assertSound();
+    } catch (e) {
+      store.close();
+      throw new CliError((e as Error).message, EXIT_CODES.store);
+    }
+  }
   try {
     const info = store.sweep(sweep);
     if (!info) {
@@ -492,7 +502,8 @@ export function buildProgram(exit: { code: number }): Command {
         sweep: string,
         opts: { format: ExportFormat; store: string; out?: string }
       ) => {
-        const { results } = sweepResults(opts.store, sweep);
+        // A damaged page would export silently wrong or missing rows: check first.
+        const { results } = sweepResults(opts.store, sweep, true);
         write(exportResults(results, opts.format), opts.out);
       }
     );
@@ -695,6 +706,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       process.stderr.write(`error: ${e.message}\n`);
       return e.code;
+    }
+    if (e instanceof StoreError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT_CODES.store;
     }
     if (e instanceof RedisConnectionError) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -135,7 +135,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       },
       /** Names and progress of the sweeps in a store. */
       sweeps: (store?: string) => {
-        const db = ResultStore.open(storePath(store));
+        const db = ResultStore.open(storePath(store), { readOnly: true });
         try {
           return db.sweeps().map(s => ({
             name: s.name,
@@ -304,7 +304,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       if (!existsSync(path)) {
         return `store: ${path} (not created yet: no sweep has run here)`;
       }
-      const db = ResultStore.open(path);
+      const db = ResultStore.open(path, { readOnly: true });
       try {
         const sweeps = db.sweeps();
         const lines = [`store: ${db.file} (${sweeps.length} sweeps)`];

@@ -3,6 +3,7 @@ import IORedis, { type RedisOptions } from 'ioredis';
 import type { IExecutor, IExecutorHooks } from './executor';
 import { loadRunner } from './runner';
 import type { IRunProgress, IRunResult, IRunSpec, RunOneFn } from './types';
+import { withRunTimeCredentials } from './redis-url';
 
 /** Default BullMQ queue name shared by submitters and `deni worker`. */
 export const DEFAULT_QUEUE = 'deni';
@@ -39,7 +40,8 @@ function parseUrl(url: string): URL {
 
 /** ioredis options BullMQ needs (blocking commands must never give up). */
 function connectionOptions(url: string): RedisOptions {
-  const u = parseUrl(url);
+  // The password comes from the URL given now, or the environment; stored specs have none.
+  const u = parseUrl(withRunTimeCredentials(url));
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
   return {
     host: u.hostname || '127.0.0.1',

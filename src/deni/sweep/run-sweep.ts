@@ -350,7 +350,8 @@ export function results(
   sweep: string,
   storePath = '.deni/results.sqlite'
 ): IRunResult[] {
-  const store = ResultStore.open(storePath);
+  // Reading never creates a store (or its folder).
+  const store = ResultStore.open(storePath, { readOnly: true });
   try {
     if (!store.sweep(sweep)) {
       const known = store.sweeps().map(s => s.name);
