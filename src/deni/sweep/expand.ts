@@ -26,6 +26,11 @@ export const FALLBACK_MAX_LENGTH = 50;
 export interface IExpandOptions {
   /** Default max length of a data set (the data registry's card); undefined = paper table / 50. */
   maxLengthFor?: (dataset: DatasetRef) => number | undefined;
+  /** Fingerprints of what runs read (run-content.ts); they become part of each run key. */
+  contentOf?: (
+    dataset: DatasetRef,
+    model: string
+  ) => Record<string, string> | undefined;
 }
 
 /** Readable label of a data set reference (its id, or a file's path). */
@@ -70,6 +75,7 @@ export function expandSweep(
       FALLBACK_MAX_LENGTH;
     const budget: IBudget = { ...spec.budget, maxLength };
     for (const model of asList(spec.model)) {
+      const content = options.contentOf?.(dataset, model);
       for (const tuning of spec.tuning) {
         for (const strategy of spec.strategies) {
           for (let run = 0; run < spec.runs; run++) {
@@ -82,7 +88,8 @@ export function expandSweep(
               budget,
               backend: spec.backend,
               run,
-              seeds: seeds[run]
+              seeds: seeds[run],
+              ...(content ? { content } : {})
             };
             out.push({ key: runKey(base), ...base });
           }

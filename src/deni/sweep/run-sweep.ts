@@ -10,6 +10,7 @@ import { InlineExecutor, type IExecutor } from './executor';
 import { LocalExecutor } from './local-executor';
 import { RedisExecutor } from './redis-executor';
 import { normalizeSweepSpec, strategyLabel, SweepSpecError } from './spec';
+import { checkSetup, sweepContent } from './setup-check';
 import { checkStrategyParams } from './strategy-check';
 import { ResultStore, type IRunFailure } from './store';
 import type {
@@ -154,11 +155,17 @@ export async function runSweep(
     if (errors.length > 0) {
       throw new SweepSpecError(errors);
     }
+    const setup = await checkSetup(spec);
+    if (setup.length > 0) {
+      throw new SweepSpecError(setup);
+    }
   }
-  const runs = expandSweep(
-    spec,
-    options.expand ?? (await dataRegistryDefaults())
-  );
+  const expand = options.expand ?? (await dataRegistryDefaults());
+  // Keys cover what runs read: an edited data file or model folder is trained again.
+  const runs = expandSweep(spec, {
+    ...expand,
+    contentOf: expand.contentOf ?? (await sweepContent(spec))
+  });
   const ownStore = !(options.store instanceof ResultStore);
   const store =
     options.store instanceof ResultStore

@@ -189,16 +189,18 @@ describe('bounded validation (#21)', () => {
   });
 
   it('refuses a mapping with more fields than any sweep has, without validating each', () => {
-    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`).join('\n');
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`).join(
+      '\n'
+    );
     expect(() =>
       parseSweepSpec(`name: big\ndataset: uci-sentiment\n${keys}`)
     ).toThrow(/the sweep has 20,002 fields; at most 1,000 are accepted/);
   });
 
   it('still reports duplicated keys (checked in one pass)', () => {
-    expect(() => parseSweepSpec('name: a\nname: b\ndataset: uci-sentiment')).toThrow(
-      /line 2: name: duplicated key "name"/
-    );
+    expect(() =>
+      parseSweepSpec('name: a\nname: b\ndataset: uci-sentiment')
+    ).toThrow(/line 2: name: duplicated key "name"/);
   });
 
   it('refuses a spec text beyond the size bound with a clear message', () => {

@@ -124,6 +124,12 @@ export interface IRunSpec {
   backend: BackendName;
   run: number;
   seeds: FactorSeeds;
+  /**
+   * Fingerprints of what the run reads (`data`: a local file's SHA-256, `builtin@<version>`, or a
+   * Hub revision; `model`: a local folder's file hashes or a Hub revision). Part of the key, so a
+   * changed input never reuses an old result. Absent when nothing could be fingerprinted.
+   */
+  content?: Record<string, string>;
 }
 
 /** What a run costs (PAPER.md: every strategy accounts for these). */
