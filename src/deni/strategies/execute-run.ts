@@ -23,6 +23,8 @@ import {
 import { stateModel } from './model-adapter';
 import type { IDataNeeds } from './types';
 import { getStrategy } from './registry';
+import { assertTestSamples } from '../data/split-check';
+import { datasetLabel } from '../sweep/expand';
 
 /** Options of executeRun (the sweep's IRunOptions). */
 export type IExecuteOptions = IRunOptions;
@@ -108,6 +110,7 @@ export async function prepareRunData(
     allData: needs.allData,
     allDataCap: needs.allDataCap
   });
+  assertTestSamples(datasetLabel(spec.dataset), dataset, split);
   const trainExamples =
     needs.augment > 0
       ? augment(split.train, needs.augment, new Rng(spec.seeds.augment))
