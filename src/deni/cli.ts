@@ -141,10 +141,31 @@ function sweepResults(storePath: string, sweep: string, check = false) {
         EXIT_CODES.store
       );
     }
-    return { info, results: store.results(sweep) };
+    return {
+      info,
+      results: store.results(sweep),
+      failures: store.failures(sweep)
+    };
   } finally {
     store.close();
   }
+}
+
+/** "done, N failed" and each failure's reason, after a text or Markdown report. */
+function failureNote(
+  format: string,
+  failures: { run: number; error: string }[]
+): string {
+  if (failures.length === 0 || !['text', 'md'].includes(format)) {
+    return '';
+  }
+  const lines = failures
+    .slice(0, 20)
+    .map(f => `  run ${f.run}: ${f.error.split('\n')[0]}`);
+  if (failures.length > 20) {
+    lines.push(`  ... and ${failures.length - 20} more`);
+  }
+  return `\ndone, ${failures.length} failed (retried when the sweep runs again):\n${lines.join('\n')}\n`;
 }
 
 function formatSeconds(s: number): string {
@@ -462,8 +483,12 @@ export function buildProgram(exit: { code: number }): Command {
         }
       ) => {
         const { buildReport, formatReport } = await import('./report');
-        const { info, results } = sweepResults(opts.store, sweep);
-        const status = results.length >= info.total ? 'done' : 'interrupted';
+        const { info, results, failures } = sweepResults(opts.store, sweep);
+        // Runs that failed were attempted: a sweep with only failures missing is done, not interrupted.
+        const status =
+          results.length + failures.length >= info.total
+            ? 'done'
+            : 'interrupted';
         const bundle = buildReport(sweep, results, {
           status,
           seed: opts.seed,
@@ -478,7 +503,7 @@ export function buildProgram(exit: { code: number }): Command {
         write(
           formatReport(bundle, opts.format, {
             standalone: opts.format === 'html'
-          }),
+          }) + failureNote(opts.format, failures),
           opts.out
         );
       }

@@ -355,6 +355,15 @@ export async function runSweepCell(
     display.finish(
       await engine.report(spec, { status: 'done', progress: outcome.progress })
     );
+    if (outcome.errors.length > 0) {
+      // Done, with failures: say so and why (they are retried when the cell runs again).
+      out.stderr(
+        `sweep ${spec.name} done, ${outcome.errors.length} failed (retried when the cell runs again):\n${outcome.errors
+          .slice(0, 20)
+          .map(e => `  ${e.split('\n')[0]}`)
+          .join('\n')}\n`
+      );
+    }
   } finally {
     state.running = undefined;
   }
