@@ -1,6 +1,7 @@
 import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { IExecutor, IExecutorHooks } from './executor';
+import { childProcessRunner } from './child-run';
 import { loadRunner } from './runner';
 import type { IRunProgress, IRunResult, IRunSpec, RunOneFn } from './types';
 import { withRunTimeCredentials } from './redis-url';
@@ -297,6 +298,8 @@ export interface IRedisWorkerOptions {
   /** Run function; default loaded from `runnerModule`, or the built-in trainer. */
   runOne?: RunOneFn;
   runnerModule?: string;
+  /** Train in this process instead of a child process per run (tests of the in-process path). */
+  inProcess?: boolean;
   /**
    * How long a job's lock lives without renewal: a worker that dies loses its run after this long,
    * and another worker takes it. Default 30000 ms.
@@ -325,7 +328,13 @@ export async function runRedisWorker(
   options: IRedisWorkerOptions
 ): Promise<IRedisWorkerHandle> {
   await checkRedis(options.url);
-  const runOne = options.runOne ?? (await loadRunner(options.runnerModule));
+  // Runs train in a child process: this process only talks to Redis, so BullMQ's lock renewal
+  // is never starved by a blocking training step (see child-run.ts).
+  const runOne =
+    options.runOne ??
+    (options.inProcess
+      ? await loadRunner(options.runnerModule)
+      : childProcessRunner(options.runnerModule));
   const lockDuration = options.lockDurationMs ?? 30000;
   const worker = new Worker<IJobData, IRunResult>(
     options.queue ?? DEFAULT_QUEUE,
