@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { checkRepoId } from '../data/repo-id';
 
 /** A named model the registry knows. */
 export interface IModelEntry {
@@ -162,11 +163,7 @@ export async function resolveModel(
   const named = MODELS.find(m => m.name === id);
   if (named || id.startsWith('hf:')) {
     const repo = named ? named.repo : id.slice(3);
-    if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo)) {
-      throw new Error(
-        `Model id '${id}': '${repo}' is not a Hugging Face repository name like owner/name`
-      );
-    }
+    checkRepoId(repo, `Model id '${id}'`, true);
     const dir = cacheFolderOf(id, repo);
     if (!isModelDir(dir)) {
       await downloadModel(repo, dir, log);
