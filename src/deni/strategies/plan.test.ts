@@ -7,7 +7,11 @@ import {
   listStrategies,
   planCostTable
 } from './index';
-import { MAX_SCHEDULE_EVENTS, niCycles, ScheduleTooLargeError } from './schedule';
+import {
+  MAX_SCHEDULE_EVENTS,
+  niCycles,
+  ScheduleTooLargeError
+} from './schedule';
 
 const PAPER = { samples: 1000, epochs: 10, batchSize: 8 };
 
