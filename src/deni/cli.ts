@@ -292,7 +292,8 @@ async function sweepCommand(
       runnerModule: opts.runner,
       queue: opts.queue,
       signal: controller.signal,
-      onProgress
+      onProgress,
+      onWarning: line => process.stderr.write(`warning: ${line}\n`)
     });
   } finally {
     process.off('SIGINT', onSignal);

@@ -20,6 +20,8 @@ export interface ISweepOutcome {
 export interface IRunSweepOptions {
   onProgress: (progress: ISweepProgress) => void;
   signal: AbortSignal;
+  /** Data warnings found before the runs start (shown on the cell's stderr). */
+  onWarning?: (line: string) => void;
 }
 
 /** A line-oriented problem of a sweep body (line is relative to the body). */

@@ -210,6 +210,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       };
       const outcome = await runSweep(spec, {
         signal: options.signal,
+        onWarning: options.onWarning,
         onProgress: progress => {
           last = progress;
           options.onProgress(progress);

@@ -109,3 +109,27 @@ describe('setup mistakes are spec errors before any run', () => {
     );
   });
 });
+
+describe('data problems before any run', () => {
+  it('reports empty texts as a warning (count and rows) and a broken file as a spec error', async () => {
+    const dir = tempDir('warn');
+    const file = path.join(dir, 'd.csv');
+    writeFileSync(file, 'text,label\nhello,0\n,1\nworld,1\nagain,0\n');
+    const warnings: string[] = [];
+    await runSweep(fileSpec(file), {
+      runOne: fakeRun,
+      checkParams: true,
+      store: path.join(dir, 'r.sqlite'),
+      onWarning: l => warnings.push(l)
+    });
+    expect(warnings.join('\n')).toMatch(/1 row\(s\) with empty text .*row 2/);
+    writeFileSync(file, 'text,label,label\nhello,0,1\n');
+    await expect(
+      runSweep(fileSpec(file), {
+        runOne: fakeRun,
+        checkParams: true,
+        store: path.join(dir, 'r.sqlite')
+      })
+    ).rejects.toThrow(/header names column "label" twice/);
+  });
+});

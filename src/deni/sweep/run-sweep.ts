@@ -26,6 +26,8 @@ import type {
 export interface IRunSweepOptions {
   /** Called on every change: runs started, progressed, stored, failed. */
   onProgress?: (progress: ISweepProgress) => void;
+  /** Data warnings found before the runs start (empty texts, unlabelled rows), one line each. */
+  onWarning?: (line: string) => void;
   /** Called for every result of the sweep as it becomes available (cached ones first). */
   onResult?: (result: IRunResult, info: { cached: boolean }) => void;
   /** Aborting stops dispatching; in-flight runs are cancelled (or stored if they finish first). */
@@ -155,7 +157,7 @@ export async function runSweep(
     if (errors.length > 0) {
       throw new SweepSpecError(errors);
     }
-    const setup = await checkSetup(spec);
+    const setup = await checkSetup(spec, options.onWarning);
     if (setup.length > 0) {
       throw new SweepSpecError(setup);
     }

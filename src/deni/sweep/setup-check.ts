@@ -13,9 +13,14 @@ import type { DatasetRef, ISweepSpec } from './types';
 
 /**
  * Checks data sets and strategy schedules of a sweep; returns the problems (empty when fine).
+ * Local data files are loaded, and their warnings (empty texts with count and rows, unlabelled
+ * rows) go to `onWarning`.
  * Loads src/deni/data and src/deni/strategies lazily.
  */
-export async function checkSetup(spec: ISweepSpec): Promise<ISpecError[]> {
+export async function checkSetup(
+  spec: ISweepSpec,
+  onWarning?: (line: string) => void
+): Promise<ISpecError[]> {
   const { parseDatasetSpec } = await import('../data');
   const { getStrategy } = await import('../strategies');
   const errors: ISpecError[] = [];
@@ -56,6 +61,31 @@ export async function checkSetup(spec: ISweepSpec): Promise<ISpecError[]> {
       );
     }
   });
+  if (errors.length > 0) {
+    return errors;
+  }
+  // Local files are read once here: a broken file is a spec error naming it, not N failed runs.
+  const { loadDataset } = await import('../data');
+  for (const [i, ref] of datasets.entries()) {
+    if (parseDatasetSpec(ref).kind !== 'file') {
+      continue;
+    }
+    try {
+      const ds = await loadDataset(ref);
+      for (const warning of ds.warnings) {
+        onWarning?.(warning);
+      }
+    } catch (e) {
+      errors.push(
+        fieldError(
+          Array.isArray(spec.dataset) ? `/dataset/${i}` : '/dataset',
+          ref,
+          'a readable data file with the named columns',
+          (e as Error).message
+        )
+      );
+    }
+  }
   return errors;
 }
 

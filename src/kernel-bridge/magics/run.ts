@@ -313,6 +313,7 @@ export async function runSweepCell(
     try {
       outcome = await engine.runSweep(spec, {
         signal: out.signal,
+        onWarning: line => out.stderr(`warning: ${line}\n`),
         onProgress: progress => {
           last = progress;
           state.running = {
