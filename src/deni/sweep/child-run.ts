@@ -6,7 +6,7 @@
  * independent of what ran before.
  */
 import { LocalExecutor } from './local-executor';
-import type { IRunResult, RunOneFn } from './types';
+import type { IRunResult, RunOneFn } from '../contract/types';
 
 /** A RunOneFn that executes each run in a child process loading `runnerModule` (default: the trainer). */
 export function childProcessRunner(runnerModule?: string): RunOneFn {

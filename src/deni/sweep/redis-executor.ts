@@ -3,7 +3,12 @@ import IORedis, { type RedisOptions } from 'ioredis';
 import type { IExecutor, IExecutorHooks } from './executor';
 import { childProcessRunner } from './child-run';
 import { loadRunner } from './runner';
-import type { IRunProgress, IRunResult, IRunSpec, RunOneFn } from './types';
+import type {
+  IRunProgress,
+  IRunResult,
+  IRunSpec,
+  RunOneFn
+} from '../contract/types';
 import { withRunTimeCredentials } from './redis-url';
 
 /** Default BullMQ queue name shared by submitters and `deni worker`. */

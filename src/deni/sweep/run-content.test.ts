@@ -2,11 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOne as fakeRun } from './test-doubles/fake-runner';
+import { runOne as fakeRun } from './testing/fake-runner';
 import { expandSweep, ResultStore, runSweep, SweepSpecError } from './index';
 import { resolveRunContent } from './run-content';
 import { parseSweepSpec } from './spec';
-import { tempDir } from './test-helpers';
+import { tempDir } from './testing/helpers';
 
 const csv = (labels: number[]): string =>
   `text,label\n${labels.map((l, i) => `sample text number ${i},${l}`).join('\n')}\n`;

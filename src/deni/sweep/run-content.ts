@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DatasetRef, ISweepSpec } from './types';
+import type { DatasetRef, ISweepSpec } from '../contract/types';
 
 /** Fingerprints of what one run reads: `data`, `model` (each `sha256:<hex>` or a version tag). */
 export type RunContent = Record<string, string>;

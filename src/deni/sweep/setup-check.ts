@@ -9,7 +9,7 @@ import {
   type RunContent
 } from './run-content';
 import { fieldError, SweepSpecError, type ISpecError } from './spec';
-import type { DatasetRef, ISweepSpec } from './types';
+import type { DatasetRef, ISweepSpec } from '../contract/types';
 
 /**
  * Checks data sets and strategy schedules of a sweep; returns the problems (empty when fine).

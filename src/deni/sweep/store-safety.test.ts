@@ -10,10 +10,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOne as fakeRun } from './test-doubles/fake-runner';
+import { runOne as fakeRun } from './testing/fake-runner';
 import { expandSweep, ResultStore, StoreError } from './index';
 import { withoutCredentials, withRunTimeCredentials } from './redis-url';
-import { smallSpec, tempDir } from './test-helpers';
+import { smallSpec, tempDir } from './testing/helpers';
 
 async function filledStore(file: string, warn?: (l: string) => void) {
   const store = ResultStore.open(file, { warn });
