@@ -174,6 +174,50 @@ describe('deni CLI', () => {
     );
   });
 
+  it('reports a finished sweep with failed runs as "done, N failed" with reasons (#21)', async () => {
+    const dir = tempDir('cli');
+    const file = path.join(dir, 'spec.yaml');
+    const store = path.join(dir, 'r.sqlite');
+    writeFileSync(
+      file,
+      SPEC.replace(
+        '[default, ensemble]',
+        '[default, {name: swa, params: {fakeFail: true}}]'
+      )
+    );
+    await deni('sweep', file, '--store', store, '--runner', FAKE_RUNNER);
+    const r = await deni('report', 'cli', '--store', store);
+    expect(r.code).toBe(EXIT_CODES.ok);
+    expect(r.out).not.toMatch(/interrupted/);
+    expect(r.out).toMatch(
+      /done, 3 failed .*\n {2}run 0: .*fake failure of run 0/
+    );
+  });
+
+  it('read-only commands never create a store; sweep on an unopenable store exits 3 (#21)', async () => {
+    const dir = tempDir('cli');
+    const missing = path.join(dir, 'nested', 'results.sqlite');
+    for (const command of ['report', 'export']) {
+      const r = await deni(command, 'x', '--store', missing);
+      expect(r.code).toBe(EXIT_CODES.store);
+      expect(r.err).toMatch(/no result store at/);
+    }
+    expect(existsSync(path.join(dir, 'nested'))).toBe(false);
+    const file = path.join(dir, 'spec.yaml');
+    writeFileSync(file, SPEC);
+    // A folder where the store file should be cannot be opened as a database.
+    const r = await deni(
+      'sweep',
+      file,
+      '--store',
+      dir,
+      '--runner',
+      FAKE_RUNNER
+    );
+    expect(r.code).toBe(EXIT_CODES.store);
+    expect(r.err).toMatch(/cannot open result store/);
+  });
+
   it('lists strategies, models and data sets, and prints plans', async () => {
     const s = await deni('strategies', '--json');
     expect(JSON.parse(s.out).map((x: { name: string }) => x.name)).toContain(

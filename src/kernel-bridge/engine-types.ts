@@ -29,6 +29,8 @@ export interface ICellSweepOutcome {
 export interface ICellSweepOptions {
   onProgress: (progress: ISweepProgress) => void;
   signal: AbortSignal;
+  /** Data warnings found before the runs start (shown on the cell's stderr). */
+  onWarning?: (line: string) => void;
 }
 
 /** A line-oriented problem of a sweep body (line is relative to the body). */

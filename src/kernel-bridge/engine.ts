@@ -132,7 +132,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       },
       /** Names and progress of the sweeps in a store. */
       sweeps: (store?: string) => {
-        const db = ResultStore.open(storePath(store));
+        const db = ResultStore.open(storePath(store), { readOnly: true });
         try {
           return db.sweeps().map(s => ({
             name: s.name,
@@ -209,6 +209,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       };
       const outcome = await runSweep(spec, {
         signal: options.signal,
+        onWarning: options.onWarning,
         onProgress: progress => {
           last = progress;
           options.onProgress(progress);
@@ -306,7 +307,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       if (!existsSync(path)) {
         return `store: ${path} (not created yet: no sweep has run here)`;
       }
-      const db = ResultStore.open(path);
+      const db = ResultStore.open(path, { readOnly: true });
       try {
         const sweeps = db.sweeps();
         const lines = [`store: ${db.file} (${sweeps.length} sweeps)`];

@@ -12,7 +12,9 @@ import {
   JsonObject,
   MimeBundle
 } from './protocol/messages';
+import { ReplayGuard } from './protocol/replay-guard';
 import { WireError, decode, encode, makeHeader } from './protocol/wire';
+import { Sidecar } from './sidecar';
 
 /** Receives a decoded, verified request of one channel. */
 export type RequestHandler = (
@@ -23,9 +25,15 @@ export type RequestHandler = (
 /** Where diagnostics go (stderr by default; never stdout, which Jupyter shows in its log). */
 export type Logger = (line: string) => void;
 
-/** A socket whose sends are serialised (zeromq 6 allows one send in flight per socket). */
+/**
+ * A socket whose sends are serialised (zeromq 6 allows one send in flight per socket). An
+ * explicit queue rather than a promise chain: when a spinning cell is terminated, V8 drops the
+ * pending microtasks, and a chain would then stall every later send; {@link recover} restarts
+ * the drain loop.
+ */
 class SendQueue {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly queue: { frames: Buffer[]; done: () => void }[] = [];
+  private draining = false;
 
   constructor(
     private readonly socket: { send(frames: Buffer[]): Promise<void> },
@@ -33,11 +41,38 @@ class SendQueue {
   ) {}
 
   send(frames: Buffer[]): Promise<void> {
-    const next = this.tail.then(() => this.socket.send(frames));
-    this.tail = next.catch(err => {
-      this.log(`send failed: ${(err as Error).message}`);
+    return new Promise<void>(done => {
+      this.queue.push({ frames, done });
+      if (!this.draining) {
+        void this.drain();
+      }
     });
-    return this.tail;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      for (let next = this.queue[0]; next; next = this.queue[0]) {
+        try {
+          await this.socket.send(next.frames);
+        } catch (err) {
+          this.log(`send failed: ${(err as Error).message}`);
+        }
+        this.queue.shift();
+        next.done();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Restarts draining after a terminated cell may have dropped the loop's continuation. */
+  recover(): void {
+    this.draining = false;
+    if (this.queue.length > 0) {
+      // The head may or may not have gone out; sending it again beats losing an `idle`.
+      void this.drain();
+    }
   }
 }
 
@@ -47,7 +82,16 @@ export interface IKernelIOOptions {
   /** Session id stamped on every outgoing header. */
   session: string;
   log?: Logger;
+  /**
+   * The kernel bundle, to run the heartbeat and control sockets in a sidecar thread that
+   * answers while a cell blocks the main thread (sidecar.ts). Without it (kernel run from
+   * sources) both sockets live on the main thread.
+   */
+  sidecarScript?: string;
 }
+
+/** Frames of a stream on the iopub socket before ZeroMQ drops messages (PUB never blocks). */
+const IOPUB_HIGH_WATER_MARK = 100_000;
 
 /** The sockets of one kernel, bound to the ports of its connection file. */
 export class KernelIO {
@@ -57,10 +101,12 @@ export class KernelIO {
   private readonly key: string;
   private readonly log: Logger;
   private readonly shell = new Router();
-  private readonly control = new Router();
+  private readonly control: Router | undefined;
   private readonly stdin = new Router();
   private readonly iopub = new Publisher();
-  private readonly hb = new Reply();
+  private readonly hb: Reply | undefined;
+  private readonly sidecar: Sidecar | undefined;
+  private readonly guard = new ReplayGuard();
   private readonly queues: Record<
     'shell' | 'control' | 'stdin' | 'iopub',
     SendQueue
@@ -72,22 +118,39 @@ export class KernelIO {
     this.key = options.connection.key;
     this.log =
       options.log ?? (line => process.stderr.write(`[deni-kernel] ${line}\n`));
-    for (const socket of [
-      this.shell,
-      this.control,
-      this.stdin,
-      this.iopub,
-      this.hb
-    ]) {
+    if (options.sidecarScript) {
+      this.sidecar = new Sidecar(
+        options.sidecarScript,
+        options.connection,
+        this.log,
+        () => this.recover()
+      );
+    } else {
+      this.control = new Router();
+      this.hb = new Reply();
+    }
+    for (const socket of this.sockets()) {
       // Pending messages must not keep a dying kernel alive.
       socket.linger = 0;
     }
+    // Status and output must not be dropped under a burst (kernel output is batched, so the
+    // count stays far below this).
+    this.iopub.sendHighWaterMark = IOPUB_HIGH_WATER_MARK;
     this.queues = {
       shell: new SendQueue(this.shell, this.log),
-      control: new SendQueue(this.control, this.log),
+      control: new SendQueue(
+        (this.control ?? this.sidecar) as { send(f: Buffer[]): Promise<void> },
+        this.log
+      ),
       stdin: new SendQueue(this.stdin, this.log),
       iopub: new SendQueue(this.iopub, this.log)
     };
+  }
+
+  private sockets(): (Router | Publisher | Reply)[] {
+    return [this.shell, this.control, this.stdin, this.iopub, this.hb].filter(
+      (s): s is Router | Publisher | Reply => s !== undefined
+    );
   }
 
   /** Binds every socket; resolves once all ports listen. */
@@ -95,11 +158,24 @@ export class KernelIO {
     const c = this.options.connection;
     await Promise.all([
       this.shell.bind(endpoint(c, 'shell_port')),
-      this.control.bind(endpoint(c, 'control_port')),
+      this.control?.bind(endpoint(c, 'control_port')),
       this.stdin.bind(endpoint(c, 'stdin_port')),
       this.iopub.bind(endpoint(c, 'iopub_port')),
-      this.hb.bind(endpoint(c, 'hb_port'))
+      this.hb?.bind(endpoint(c, 'hb_port')),
+      this.sidecar?.start()
     ]);
+  }
+
+  /** After the sidecar terminated a cell: restart the send loops it may have stalled. */
+  recover(): void {
+    for (const queue of Object.values(this.queues)) {
+      queue.recover();
+    }
+  }
+
+  /** Tells the sidecar whether a code cell runs (it may then stop a cell that ignores interrupts). */
+  cellRunning(running: boolean): void {
+    this.sidecar?.cellRunning(running);
   }
 
   /**
@@ -109,13 +185,21 @@ export class KernelIO {
   listen(handler: RequestHandler): void {
     void this.heartbeat();
     void this.receive('shell', this.shell, handler);
-    void this.receive('control', this.control, handler);
+    void this.receive(
+      'control',
+      this.control ?? (this.sidecar as Sidecar).frames(),
+      handler
+    );
   }
 
   private async heartbeat(): Promise<void> {
+    const hb = this.hb;
+    if (!hb) {
+      return;
+    }
     try {
-      for await (const frames of this.hb) {
-        await this.hb.send(frames);
+      for await (const frames of hb) {
+        await hb.send(frames);
       }
     } catch (err) {
       if (!this.closed) {
@@ -126,14 +210,19 @@ export class KernelIO {
 
   private async receive(
     channel: 'shell' | 'control',
-    socket: Router,
+    socket: AsyncIterable<Buffer[]>,
     handler: RequestHandler
   ): Promise<void> {
     try {
       for await (const frames of socket) {
         let request: IMessage;
         try {
-          request = decode(frames, this.key);
+          // Control requests were checked for replays by the sidecar already.
+          request = decode(
+            frames,
+            this.key,
+            channel === 'shell' || !this.sidecar ? this.guard : undefined
+          );
         } catch (err) {
           this.rejected += 1;
           this.log(
@@ -266,20 +355,15 @@ export class KernelIO {
     return this.closed ? [] : ['shell', 'control', 'iopub', 'stdin', 'hb'];
   }
 
-  /** Closes every socket; pending receives end. */
-  close(): void {
+  /** Closes every socket (the sidecar's after its last sends); pending receives end. */
+  async close(): Promise<void> {
     if (this.closed) {
       return;
     }
     this.closed = true;
-    for (const socket of [
-      this.shell,
-      this.control,
-      this.stdin,
-      this.iopub,
-      this.hb
-    ]) {
+    for (const socket of this.sockets()) {
       socket.close();
     }
+    await this.sidecar?.close();
   }
 }

@@ -8,6 +8,7 @@ import { complete, inspectAt, isComplete } from './completion';
 import { IDeniEngine } from './engine-types';
 import { History } from './history';
 import { KernelIO } from './kernel-io';
+import { OutputThrottle } from './output-throttle';
 import {
   ICellOutput,
   IKernelState,
@@ -57,23 +58,66 @@ export interface IKernelOptions {
   /** Called after shutdown_request has been answered (main.ts closes sockets and exits). */
   onShutdown: (restart: boolean) => void;
   log?: (line: string) => void;
+  /** Told when a code cell starts and stops running (the sidecar may stop a stuck one). */
+  onCell?: (running: boolean) => void;
 }
 
-/** Turns anything thrown into the three error fields, readable for a notebook user. */
+/** Reads a property of a thrown value; getters and proxies that throw read as undefined. */
+function read(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** String(value), or a placeholder when its conversion throws (hostile toString, proxies). */
+function safeString(value: unknown, fallback: string): string {
+  try {
+    return String(value);
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Turns anything thrown into the three error fields, readable for a notebook user. Never throws:
+ * a cell may throw an object whose `message` or `stack` getter throws, or a revoked proxy, and
+ * its request must still get a reply.
+ */
 export function toErrorContent(err: unknown): IErrorContent {
-  if (typeof err === 'object' && err !== null && 'message' in err) {
-    const e = err as { name?: unknown; message?: unknown; stack?: unknown };
-    const ename =
-      typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
-    const evalue = String(e.message);
-    const stack = typeof e.stack === 'string' ? e.stack.split('\n') : [];
+  let isErrorLike = false;
+  try {
+    isErrorLike = typeof err === 'object' && err !== null && 'message' in err;
+  } catch {
+    isErrorLike = false;
+  }
+  if (isErrorLike) {
+    const e = err as object;
+    const name = read(e, 'name');
+    const ename = typeof name === 'string' && name !== '' ? name : 'Error';
+    const message = read(e, 'message');
+    const evalue =
+      message === undefined
+        ? "(the error's message could not be read)"
+        : safeString(
+            message,
+            "(the error's message could not be converted to text)"
+          );
+    const stack = read(e, 'stack');
+    const lines = typeof stack === 'string' ? stack.split('\n') : [];
     // Keep the frames of the user's cells; kernel internals would only confuse.
-    const frames = stack.filter(
+    const frames = lines.filter(
       l => /^\s+at /.test(l) && /cell\[\d+\]/.test(l)
     );
     return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
   }
-  const evalue = inspect(err, { depth: 2 });
+  let evalue: string;
+  try {
+    evalue = inspect(err, { depth: 2 });
+  } catch {
+    evalue = `a value of type ${typeof err} that cannot be shown`;
+  }
   return {
     ename: 'Error',
     evalue: `non-error value thrown: ${evalue}`,
@@ -94,12 +138,15 @@ export class DeniKernel {
   /** Parent of the latest execution: late asynchronous output is attributed to it. */
   private lastParent: IHeader | undefined;
   private readonly log: (line: string) => void;
+  /** The transport behind the output policy (batched streams, capped output; output-throttle.ts). */
+  private readonly io: OutputThrottle;
 
   constructor(
-    private readonly io: KernelTransport,
+    io: KernelTransport,
     engine: IDeniEngine | Promise<IDeniEngine>,
     private readonly options: IKernelOptions
   ) {
+    this.io = new OutputThrottle(io);
     this.log =
       options.log ?? (line => process.stderr.write(`[deni-kernel] ${line}\n`));
     this.ready = Promise.resolve(engine).then(loaded => ({
@@ -310,6 +357,7 @@ export class DeniKernel {
         ...error
       });
     } finally {
+      this.options.onCell?.(false);
       if (this.running === running) {
         this.running = undefined;
       }
@@ -350,9 +398,17 @@ export class DeniKernel {
           `unknown cell magic %%deni ${cell.command}; cell magics: %%deni sweep (see %deni help)`
         );
       }
-      await runSweepCell(cell.body, cell.bodyLine, engine, out, this.state);
+      await runSweepCell(
+        cell.body,
+        cell.bodyLine,
+        engine,
+        out,
+        this.state,
+        cell.args
+      );
       return undefined;
     }
+    this.options.onCell?.(true);
     const value = await repl.run(code, `cell[${count}]`, running.abort.signal);
     return value === undefined ? undefined : formatValue(value);
   }

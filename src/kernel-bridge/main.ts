@@ -4,9 +4,11 @@
  *   node dist/kernel.mjs install --prefix P | --user | --sys-prefix | --jupyter-path DIR
  */
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
 import { loadEngine } from './engine-loader';
 import { installKernelspec, type IInstallTarget } from './kernelspec';
+import { isSidecarData, runSidecar } from './sidecar';
 import { startKernel } from './start';
 
 const USAGE = `usage:
@@ -65,12 +67,18 @@ async function main(argv: string[]): Promise<void> {
   const engine = loadEngine(fileURLToPath(import.meta.url), line =>
     process.stderr.write(`[deni-kernel] ${line}\n`)
   );
-  await startKernel(file, engine);
+  // The bundle doubles as the sidecar thread's script (heartbeat and control, sidecar.ts).
+  const self = fileURLToPath(import.meta.url);
+  await startKernel(file, engine, self.endsWith('.ts') ? undefined : self);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(
-    `deni kernel: ${err instanceof Error ? err.message : String(err)}\n`
-  );
-  process.exit(2);
-});
+if (!isMainThread && isSidecarData(workerData) && parentPort) {
+  void runSidecar(workerData, parentPort);
+} else {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(
+      `deni kernel: ${err instanceof Error ? err.message : String(err)}\n`
+    );
+    process.exit(2);
+  });
+}

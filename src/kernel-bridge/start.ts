@@ -21,23 +21,32 @@ const log = (line: string): void => {
 /** Starts the kernel on the ports of a connection file and wires process-level handlers. */
 export async function startKernel(
   connectionFile: string,
-  engine: IDeniEngine | Promise<IDeniEngine>
+  engine: IDeniEngine | Promise<IDeniEngine>,
+  sidecarScript?: string
 ): Promise<IStartedKernel> {
   const connection = readConnectionFile(connectionFile);
-  const io = new KernelIO({ connection, session: randomUUID(), log });
+  const io = new KernelIO({
+    connection,
+    session: randomUUID(),
+    log,
+    sidecarScript
+  });
   let stopping = false;
   const stop = (code: number): void => {
     if (stopping) {
       return;
     }
     stopping = true;
-    io.close();
     // Give ZeroMQ a moment to hand the last reply to the OS before the process ends.
-    setTimeout(() => process.exit(code), 50).unref();
+    const exit = (): void => {
+      setTimeout(() => process.exit(code), 50).unref();
+    };
+    io.close().then(exit, exit);
   };
   const kernel = new DeniKernel(io, engine, {
     log,
-    onShutdown: () => stop(0)
+    onShutdown: () => stop(0),
+    onCell: running => io.cellRunning(running)
   });
   process.on('uncaughtException', err => kernel.reportStrayError(err));
   process.on('unhandledRejection', err => kernel.reportStrayError(err));

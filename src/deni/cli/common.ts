@@ -96,19 +96,32 @@ export function write(text: string, out?: string): void {
   }
 }
 
-/** Opens a result store; failing to is a store error (exit code 3). */
+/**
+ * Opens a result store read-only (report, export, sweeps never create one, nor its folder);
+ * failing to is a store error (exit code 3).
+ */
 export function openStore(file: string): ResultStore {
   try {
-    return ResultStore.open(file);
+    return ResultStore.open(file, { readOnly: true });
   } catch (e) {
     throw new CliError((e as Error).message, EXIT_CODES.store);
   }
 }
 
-/** A stored sweep's summary and results; an unknown name lists the known ones. */
-export function sweepResults(storePath: string, sweep: string) {
+/**
+ * A stored sweep's summary, results and failures; an unknown name lists the known ones. With
+ * `check`, SQLite's quick_check runs first (export: a damaged page must not export silently).
+ */
+export function sweepResults(storePath: string, sweep: string, check = false) {
   const store = openStore(storePath);
   try {
+    if (check) {
+      try {
+        store.assertSound();
+      } catch (e) {
+        throw new CliError((e as Error).message, EXIT_CODES.store);
+      }
+    }
     const info = store.sweep(sweep);
     if (!info) {
       const known = store.sweeps().map(s => s.name);
@@ -117,10 +130,31 @@ export function sweepResults(storePath: string, sweep: string) {
         EXIT_CODES.store
       );
     }
-    return { info, results: store.results(sweep) };
+    return {
+      info,
+      results: store.results(sweep),
+      failures: store.failures(sweep)
+    };
   } finally {
     store.close();
   }
+}
+
+/** "done, N failed" and each failure's reason, after a text or Markdown report. */
+export function failureNote(
+  format: string,
+  failures: { run: number; error: string }[]
+): string {
+  if (failures.length === 0 || !['text', 'md'].includes(format)) {
+    return '';
+  }
+  const lines = failures
+    .slice(0, 20)
+    .map(f => `  run ${f.run}: ${f.error.split('\n')[0]}`);
+  if (failures.length > 20) {
+    lines.push(`  ... and ${failures.length - 20} more`);
+  }
+  return `\ndone, ${failures.length} failed (retried when the sweep runs again):\n${lines.join('\n')}\n`;
 }
 
 /** Where a command's action leaves its exit code (commander's actions return nothing). */

@@ -23,7 +23,8 @@ export const exportCommand: CliCommand = program => {
         sweep: string,
         opts: { format: ExportFormat; store: string; out?: string }
       ) => {
-        const { results } = sweepResults(opts.store, sweep);
+        // A damaged page would export silently wrong or missing rows: check first.
+        const { results } = sweepResults(opts.store, sweep, true);
         write(exportResults(results, opts.format), opts.out);
       }
     );

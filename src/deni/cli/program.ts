@@ -1,6 +1,6 @@
 /** The `deni` program: its commands (commands.ts) under one help text and one error policy. */
 import { Command, CommanderError } from 'commander';
-import { RedisConnectionError, SweepSpecError } from '../sweep';
+import { RedisConnectionError, StoreError, SweepSpecError } from '../sweep';
 import { COMMANDS } from './commands';
 import { CliError, EXIT_CODES, EXIT_HELP } from './common';
 
@@ -52,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CliError) {
       process.stderr.write(`error: ${e.message}\n`);
       return e.code;
+    }
+    if (e instanceof StoreError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT_CODES.store;
     }
     if (e instanceof RedisConnectionError) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -2,7 +2,13 @@
 import { Option } from 'commander';
 import type { ReportFormat } from '../report';
 import { DEFAULT_STORE } from '../sweep';
-import { intOption, sweepResults, write, type CliCommand } from './common';
+import {
+  failureNote,
+  intOption,
+  sweepResults,
+  write,
+  type CliCommand
+} from './common';
 
 /** Registers `deni report`. */
 export const reportCommand: CliCommand = program => {
@@ -36,8 +42,12 @@ export const reportCommand: CliCommand = program => {
         }
       ) => {
         const { buildReport, formatReport } = await import('../report');
-        const { info, results } = sweepResults(opts.store, sweep);
-        const status = results.length >= info.total ? 'done' : 'interrupted';
+        const { info, results, failures } = sweepResults(opts.store, sweep);
+        // Failed runs were attempted: a sweep missing only those is done, not interrupted.
+        const status =
+          results.length + failures.length >= info.total
+            ? 'done'
+            : 'interrupted';
         const bundle = buildReport(sweep, results, {
           status,
           seed: opts.seed,
@@ -52,7 +62,7 @@ export const reportCommand: CliCommand = program => {
         write(
           formatReport(bundle, opts.format, {
             standalone: opts.format === 'html'
-          }),
+          }) + failureNote(opts.format, failures),
           opts.out
         );
       }

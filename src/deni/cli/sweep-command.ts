@@ -152,7 +152,8 @@ async function runSweepCommand(
       runnerModule: opts.runner,
       queue: opts.queue,
       signal: controller.signal,
-      onProgress
+      onProgress,
+      onWarning: line => process.stderr.write(`warning: ${line}\n`)
     });
   } finally {
     process.off('SIGINT', onSignal);

@@ -132,6 +132,12 @@ export interface IRunSpec {
   seeds: FactorSeeds;
   /** Hub commits and file checksums of the data set and model (resolved before the sweep runs). */
   inputs?: IRunInputs;
+  /**
+   * Fingerprints of what the run reads (`data`: a local file's SHA-256, `builtin@<version>`, or a
+   * Hub revision; `model`: a local folder's file hashes or a Hub revision). Part of the key, so a
+   * changed input never reuses an old result. Absent when nothing could be fingerprinted.
+   */
+  content?: Record<string, string>;
 }
 
 /** What a run costs (PAPER.md: every strategy accounts for these). */

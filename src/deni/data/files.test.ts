@@ -8,6 +8,7 @@ import { Rng } from '../random';
 import { firstInvalidUtf8 } from './files';
 import { paperSplit } from './split';
 import { loadDataset } from './load';
+import { assertTestSamples } from './split-check';
 import type { IDatasetFileSpec } from './types';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'deni-data-files-'));
@@ -301,5 +302,43 @@ describe('firstInvalidUtf8', () => {
     expect(firstInvalidUtf8(Buffer.from([0x61, 0xc0, 0x80]))).toBe(1);
     expect(firstInvalidUtf8(Buffer.from([0x61, 0xed, 0xa0, 0x80]))).toBe(1);
     expect(firstInvalidUtf8(Buffer.from([0x61, 0x62, 0xe2, 0x82]))).toBe(2);
+  });
+});
+
+describe('reliability of file loading (#21)', () => {
+  it('refuses a CSV header that names a column twice, naming the file and header', async () => {
+    const file = write('dup.csv', 'text,label,label\nhello,0,1\nworld,1,0\n');
+    await expect(
+      loadDataset({ path: file, textColumn: 'text', labelColumn: 'label' })
+    ).rejects.toThrow(
+      `${file}: the header names column "label" twice (columns 2 and 3)`
+    );
+  });
+
+  it('warns about empty texts with their count and rows', async () => {
+    const file = write(
+      'empty-text.csv',
+      'text,label\nhello,0\n,1\n  ,0\nworld,1\n'
+    );
+    const ds = await loadDataset({
+      path: file,
+      textColumn: 'text',
+      labelColumn: 'label'
+    });
+    expect(ds.warnings.join('\n')).toMatch(
+      /2 row\(s\) with empty text .*row 2 .*row 3/
+    );
+  });
+
+  it('names the data set and split sizes when no test sample is left', () => {
+    expect(() =>
+      assertTestSamples(
+        'tiny.csv',
+        { examples: [] },
+        { train: [1, 2], test: [] }
+      )
+    ).toThrow(
+      /data set tiny\.csv: no test samples after the split \(0 samples: 2 train, 0 test\)/
+    );
   });
 });

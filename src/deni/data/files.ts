@@ -159,11 +159,26 @@ export function parseCsvRecords(
       info: true,
       columns: (header: string[]) => {
         columns = header.map(h => h.trim());
+        const first = new Map<string, number>();
+        columns.forEach((name, i) => {
+          const seen = first.get(name);
+          if (seen !== undefined) {
+            // Otherwise the last column of that name silently wins.
+            throw new DataError(
+              `${file}: the header names column ${JSON.stringify(name)} twice (columns ${seen + 1} and ${i + 1}); rename one so each column has its own name`,
+              { file, column: name }
+            );
+          }
+          first.set(name, i);
+        });
         return columns;
       }
     }) as unknown as ICsvRecord[];
     return { columns, records };
   } catch (e) {
+    if (e instanceof DataError) {
+      throw e;
+    }
     throw new DataError(`${file}: not valid CSV: ${(e as Error).message}`, {
       file
     });

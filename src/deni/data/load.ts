@@ -8,6 +8,7 @@ import {
   loadHubDataset,
   PAPER_DATASETS
 } from './hub';
+import { checkRepoId } from './repo-id';
 import type { IDataset, IDatasetFileSpec, ILoadOptions } from './types';
 
 /** Built-in id, paper (Hub) id, or a local file with its column mapping. */
@@ -40,6 +41,13 @@ export function parseDatasetSpec(
   const hubId = spec.replace(/^hf:/, '');
   if (PAPER_DATASETS[hubId]) {
     return { kind: 'hub', id: hubId };
+  }
+  if (spec.startsWith('hf:')) {
+    // Checked before any request: no `..`, no empty parts (repo-id.ts).
+    checkRepoId(
+      spec.slice(3).split(':')[0],
+      `data set ${JSON.stringify(spec)}`
+    );
   }
   if (GENERIC_HUB_ID.test(spec)) {
     return { kind: 'hub', id: spec };

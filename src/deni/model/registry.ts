@@ -11,6 +11,7 @@ import {
   SUPPORTED_WEIGHTS
 } from '../hub';
 import type { IHubPin } from '../hub';
+import { checkRepoId } from '../data/repo-id';
 
 /** A named model the registry knows. */
 export interface IModelEntry {
@@ -160,11 +161,7 @@ export async function resolveModelPinned(
       return { dir: prepared };
     }
     const repo = named ? named.repo : id.slice(3);
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
-      throw new Error(
-        `Model id '${id}': '${repo}' is not a Hugging Face repository name like owner/name`
-      );
-    }
+    checkRepoId(repo, `Model id '${id}'`, true);
     const hint =
       `run \`deni models --fetch ${id}\` (or \`hf download ${repo}\`) on a machine with internet and copy its ` +
       `Hub cache folder (models--${repo.replace('/', '--')}) into this one's (HF_HUB_CACHE / HF_HOME), or pass a ` +

@@ -23,6 +23,8 @@ import {
 import { stateModel } from './model-adapter';
 import type { IDataNeeds } from '../strategies/types';
 import { getStrategy } from '../strategies/registry';
+import { assertTestSamples } from '../data/split-check';
+import { datasetLabel } from '../contract/labels';
 
 /** Options of executeRun (the sweep's IRunOptions). */
 export type IExecuteOptions = IRunOptions;
@@ -119,6 +121,7 @@ export async function prepareRunData(
     allData: needs.allData,
     allDataCap: needs.allDataCap
   });
+  assertTestSamples(datasetLabel(spec.dataset), dataset, split);
   const trainExamples =
     needs.augment > 0
       ? augment(split.train, needs.augment, new Rng(spec.seeds.augment))

@@ -7,6 +7,11 @@ import {
   listStrategies,
   planCostTable
 } from './index';
+import {
+  MAX_SCHEDULE_EVENTS,
+  niCycles,
+  ScheduleTooLargeError
+} from './schedule';
 
 const PAPER = { samples: 1000, epochs: 10, batchSize: 8 };
 
@@ -240,5 +245,36 @@ describe('planned cost table', () => {
     const text = formatCostTable(rows);
     expect(text.split('\n')).toHaveLength(16);
     expect(text).toMatch(/deni\s+1250\s+4625\s+3\.70\s+37\.0\s+10/);
+  });
+});
+
+describe('plans for huge budgets inside the schema (#21)', () => {
+  const HUGE = { samples: 10_000_000, epochs: 1000, batchSize: 1 };
+
+  it('answers every strategy in bounded memory: a plan, or a clear error naming T', () => {
+    for (const { name } of listStrategies()) {
+      if (name === 'all-data') {
+        continue;
+      }
+      try {
+        const plan = getStrategy(name).plan({ ...HUGE, testSamples: 400 });
+        expect(plan.totalSteps).toBeGreaterThanOrEqual(10_000_000_000);
+        expect(plan.events.length).toBeLessThanOrEqual(MAX_SCHEDULE_EVENTS);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ScheduleTooLargeError);
+        expect((err as Error).message).toMatch(
+          /T = [\d,]+ steps .*raise the batch size/
+        );
+      }
+    }
+  });
+
+  it('computes noisy-interpolation cycles in closed form (same as the step-by-step rule)', () => {
+    const o = { start: 0.3, end: 0.6, cycle: 125, gap: 1, limit: 1125 };
+    expect(niCycles(1250, o)).toEqual([
+      { open: 375, close: 500 },
+      { open: 501, close: 626 },
+      { open: 627, close: 752 }
+    ]);
   });
 });

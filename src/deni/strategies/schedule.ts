@@ -8,6 +8,30 @@ export function stepAt(fraction: number, totalSteps: number): number {
   return Math.min(totalSteps, Math.max(0, Math.round(fraction * totalSteps)));
 }
 
+/**
+ * Most events one schedule may list. A budget inside the schema (10 M samples, 1000 epochs,
+ * batch 1: T = 10^10 steps) would otherwise ask for billions of events and exhaust memory; the
+ * count is computed in closed form before anything is allocated.
+ */
+export const MAX_SCHEDULE_EVENTS = 100_000;
+
+/** A schedule too long to list (the plan names the budget that makes it so). */
+export class ScheduleTooLargeError extends RangeError {
+  constructor(what: string, count: number, totalSteps: number) {
+    super(
+      `the ${what} schedule would list ${Math.round(count).toLocaleString('en')} events at T = ${totalSteps.toLocaleString('en')} steps ` +
+        `(more than ${MAX_SCHEDULE_EVENTS.toLocaleString('en')}); lower samples or epochs, or raise the batch size`
+    );
+    this.name = 'ScheduleTooLargeError';
+  }
+}
+
+function checkCount(what: string, count: number, totalSteps: number): void {
+  if (count > MAX_SCHEDULE_EVENTS) {
+    throw new ScheduleTooLargeError(what, count, totalSteps);
+  }
+}
+
 /** Noise multiplier sqrt(s2 / t) (annealed by the current step t >= 1) or sqrt(s2). */
 export function noiseMultiplier(
   s2: number,
@@ -35,16 +59,23 @@ export function niCycles(
 ): INiCycle[] {
   const first = Math.max(1, stepAt(o.start, totalSteps));
   const end = stepAt(o.end, totalSteps);
-  const out: INiCycle[] = [];
-  let last = 0;
-  for (let t = first; t < end; t++) {
-    if (t - last >= o.gap && t + o.cycle <= o.limit) {
-      out.push({ open: t, close: t + o.cycle });
-      last = t + o.cycle;
-      t = last - 1;
-    }
+  // Closed form of "open once `gap` steps passed since the last close": the first cycle opens
+  // at max(first, gap), the next ones every cycle + gap steps.
+  const t0 = Math.max(first, o.gap);
+  const period = o.cycle + o.gap;
+  const lastOpen = Math.min(end - 1, o.limit - o.cycle);
+  if (t0 > lastOpen) {
+    return [];
   }
-  return out;
+  if (period <= 0) {
+    return [{ open: t0, close: t0 + o.cycle }];
+  }
+  const count = Math.floor((lastOpen - t0) / period) + 1;
+  checkCount('noisy-interpolation', count, totalSteps);
+  return Array.from({ length: count }, (_, k) => {
+    const open = t0 + k * period;
+    return { open, close: open + o.cycle };
+  });
 }
 
 /**
@@ -59,11 +90,12 @@ export function periodicSteps(
 ): number[] {
   const first = Math.max(1, stepAt(start, totalSteps));
   const last = stepAt(end, totalSteps);
-  const out: number[] = [];
-  for (let t = first; t <= last; t += every) {
-    out.push(t);
+  if (last < first) {
+    return [];
   }
-  return out;
+  const count = Math.floor((last - first) / every) + 1;
+  checkCount('periodic', count, totalSteps);
+  return Array.from({ length: count }, (_, k) => first + k * every);
 }
 
 /** Events sorted by step, keeping the given order within a step. */

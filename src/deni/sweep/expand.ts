@@ -22,6 +22,11 @@ export interface IExpandOptions {
   maxLengthFor?: (dataset: DatasetRef) => number | undefined;
   /** Hub commits and checksums of the sweep's inputs (resolveSweepInputs); added to each run. */
   inputs?: ISweepInputs;
+  /** Fingerprints of what runs read (run-content.ts); they become part of each run key. */
+  contentOf?: (
+    dataset: DatasetRef,
+    model: string
+  ) => Record<string, string> | undefined;
 }
 
 function paperMaxLength(dataset: DatasetRef): number | undefined {
@@ -61,6 +66,7 @@ export function expandSweep(
       FALLBACK_MAX_LENGTH;
     const budget: IBudget = { ...spec.budget, maxLength };
     for (const model of asList(spec.model)) {
+      const content = options.contentOf?.(dataset, model);
       for (const tuning of spec.tuning) {
         for (const strategy of spec.strategies) {
           for (let run = 0; run < spec.runs; run++) {
@@ -73,7 +79,8 @@ export function expandSweep(
               budget,
               backend: spec.backend,
               run,
-              seeds: seeds[run]
+              seeds: seeds[run],
+              ...(content ? { content } : {})
             };
             const pins = {
               dataset:

@@ -30,6 +30,7 @@ export {
 } from './expand';
 export {
   ResultStore,
+  StoreError,
   STORE_SCHEMA_VERSION,
   checkResult,
   type IRunFailure,

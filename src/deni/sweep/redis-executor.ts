@@ -1,6 +1,7 @@
 import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { IExecutor, IExecutorHooks } from './executor';
+import { childProcessRunner } from './child-run';
 import { loadRunner } from './runner';
 import type {
   IRunProgress,
@@ -8,6 +9,7 @@ import type {
   IRunSpec,
   RunOneFn
 } from '../contract/types';
+import { withRunTimeCredentials } from './redis-url';
 
 /** Default BullMQ queue name shared by submitters and `deni worker`. */
 export const DEFAULT_QUEUE = 'deni';
@@ -44,7 +46,8 @@ function parseUrl(url: string): URL {
 
 /** ioredis options BullMQ needs (blocking commands must never give up). */
 function connectionOptions(url: string): RedisOptions {
-  const u = parseUrl(url);
+  // The password comes from the URL given now, or the environment; stored specs have none.
+  const u = parseUrl(withRunTimeCredentials(url));
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
   return {
     host: u.hostname || '127.0.0.1',
@@ -300,6 +303,8 @@ export interface IRedisWorkerOptions {
   /** Run function; default loaded from `runnerModule`, or the built-in trainer. */
   runOne?: RunOneFn;
   runnerModule?: string;
+  /** Train in this process instead of a child process per run (tests of the in-process path). */
+  inProcess?: boolean;
   /**
    * How long a job's lock lives without renewal: a worker that dies loses its run after this long,
    * and another worker takes it. Default 30000 ms.
@@ -328,7 +333,13 @@ export async function runRedisWorker(
   options: IRedisWorkerOptions
 ): Promise<IRedisWorkerHandle> {
   await checkRedis(options.url);
-  const runOne = options.runOne ?? (await loadRunner(options.runnerModule));
+  // Runs train in a child process: this process only talks to Redis, so BullMQ's lock renewal
+  // is never starved by a blocking training step (see child-run.ts).
+  const runOne =
+    options.runOne ??
+    (options.inProcess
+      ? await loadRunner(options.runnerModule)
+      : childProcessRunner(options.runnerModule));
   const lockDuration = options.lockDurationMs ?? 30000;
   const worker = new Worker<IJobData, IRunResult>(
     options.queue ?? DEFAULT_QUEUE,

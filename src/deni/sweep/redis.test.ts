@@ -67,7 +67,8 @@ async function startRedis(password?: string): Promise<string> {
 function startWorker(
   url: string,
   markDir: string,
-  extra: string[] = []
+  extra: string[] = [],
+  env: Record<string, string> = {}
 ): ChildProcess {
   const child = spawn(
     process.execPath,
@@ -89,7 +90,8 @@ function startWorker(
       env: {
         ...process.env,
         DENI_FAKE_DELAY_MS: '300',
-        DENI_FAKE_MARK_DIR: markDir
+        DENI_FAKE_MARK_DIR: markDir,
+        ...env
       },
       stdio: ['ignore', 'ignore', 'pipe']
     }
@@ -144,8 +146,13 @@ describe.skipIf(!existsSync(REDIS))(
     it('two workers, one killed mid-run: every run finishes exactly once in the store', async () => {
       const dir = tempDir('redis');
       const marks = tempDir('redis-marks');
-      const a = startWorker(url, marks, ['--queue', 'dist-test']);
-      const b = startWorker(url, marks, ['--queue', 'dist-test']);
+      // Runs train in a child process of each worker: marks carry the worker's label.
+      const a = startWorker(url, marks, ['--queue', 'dist-test'], {
+        DENI_FAKE_OWNER: 'a'
+      });
+      const b = startWorker(url, marks, ['--queue', 'dist-test'], {
+        DENI_FAKE_OWNER: 'b'
+      });
       await Promise.all([serving(a), serving(b)]);
       const spec = smallSpec(
         'dist',
@@ -156,10 +163,10 @@ describe.skipIf(!existsSync(REDIS))(
       let finished = false;
       const watcher = (async () => {
         while (!killedKey && !finished) {
-          const mine = readdirSync(marks).find(f => f.startsWith(`${a.pid}-`));
+          const mine = readdirSync(marks).find(f => f.startsWith('a-'));
           if (mine) {
             a.kill('SIGKILL');
-            killedKey = mine.slice(String(a.pid).length + 1, -'.start'.length);
+            killedKey = mine.slice('a-'.length, -'.start'.length);
             return;
           }
           await sleep(10);
@@ -182,11 +189,40 @@ describe.skipIf(!existsSync(REDIS))(
       store.close();
       // The run lost with worker A was taken over and finished by worker B.
       expect(killedKey).toBeDefined();
-      expect(readdirSync(marks)).toContain(`${b.pid}-${killedKey}.start`);
+      expect(readdirSync(marks)).toContain(`b-${killedKey}.start`);
       expect(out.results.find(r => r.key === killedKey)).toBeDefined();
       b.kill('SIGTERM');
       expect(await exited(b)).toBe(0);
     });
+
+    it('renews the job lock while a run blocks the event loop: no run is executed twice (#21)', async () => {
+      const dir = tempDir('redis-lock');
+      const marks = tempDir('redis-lock-marks');
+      // 10 steps of 400 ms, each blocking the event loop: 4 s against a 1.5 s lock.
+      const env = { DENI_FAKE_BLOCK_MS: '400' };
+      const a = startWorker(url, marks, ['--queue', 'lock-test'], env);
+      const b = startWorker(url, marks, ['--queue', 'lock-test'], env);
+      await Promise.all([serving(a), serving(b)]);
+      const spec = smallSpec(
+        'locks',
+        1,
+        `executor: { kind: redis, redis: "${url}" }\n`
+      );
+      const out = await runSweep(spec, {
+        store: path.join(dir, 'r.sqlite'),
+        queue: 'lock-test'
+      });
+      expect(out.failed).toEqual([]);
+      expect(out.results).toHaveLength(4);
+      const starts = readdirSync(marks).map(f =>
+        f.slice(f.indexOf('-') + 1, -'.start'.length)
+      );
+      expect(starts).toHaveLength(4);
+      expect(new Set(starts).size).toBe(4);
+      a.kill('SIGTERM');
+      b.kill('SIGTERM');
+      await Promise.all([exited(a), exited(b)]);
+    }, 120_000);
 
     it('collects runs that finished while no submitter listened, without running them again', async () => {
       const dir = tempDir('redis-resume');

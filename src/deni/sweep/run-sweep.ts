@@ -8,6 +8,7 @@ import { LocalExecutor } from './local-executor';
 import { RedisExecutor } from './redis-executor';
 import { datasetLabel, strategyId } from '../contract/labels';
 import { normalizeSweepSpec, SweepSpecError } from './spec';
+import { checkSetup, sweepContent } from './setup-check';
 import { checkStrategyParams } from './strategy-check';
 import { ResultStore, type IRunFailure } from './store';
 import type {
@@ -24,6 +25,8 @@ import type {
 export interface IRunSweepOptions {
   /** Called on every change: runs started, progressed, stored, failed. */
   onProgress?: (progress: ISweepProgress) => void;
+  /** Data warnings found before the runs start (empty texts, unlabelled rows), one line each. */
+  onWarning?: (line: string) => void;
   /** Called for every result of the sweep as it becomes available (cached ones first). */
   onResult?: (result: IRunResult, info: { cached: boolean }) => void;
   /** Aborting stops dispatching; in-flight runs are cancelled (or stored if they finish first). */
@@ -166,6 +169,10 @@ export async function runSweep(
     if (errors.length > 0) {
       throw new SweepSpecError(errors);
     }
+    const setup = await checkSetup(spec, options.onWarning);
+    if (setup.length > 0) {
+      throw new SweepSpecError(setup);
+    }
   }
   const expandOptions = options.expand ?? (await dataRegistryDefaults());
   let inputs: ISweepInputs | undefined;
@@ -176,7 +183,12 @@ export async function runSweep(
       options
     );
   }
-  const runs = expandSweep(spec, { ...expandOptions, inputs });
+  // Keys cover what runs read: an edited data file or model folder is trained again.
+  const runs = expandSweep(spec, {
+    ...expandOptions,
+    inputs,
+    contentOf: expandOptions.contentOf ?? (await sweepContent(spec))
+  });
   const ownStore = !(options.store instanceof ResultStore);
   const store =
     options.store instanceof ResultStore
@@ -414,7 +426,8 @@ export function results(
   sweep: string,
   storePath = '.deni/results.sqlite'
 ): IRunResult[] {
-  const store = ResultStore.open(storePath);
+  // Reading never creates a store (or its folder).
+  const store = ResultStore.open(storePath, { readOnly: true });
   try {
     if (!store.sweep(sweep)) {
       const known = store.sweeps().map(s => s.name);

@@ -9,6 +9,7 @@ import {
   SweepSpecError,
   validateSweepSpec
 } from './index';
+import { MAX_LISTED_ERRORS, MAX_SPEC_CHARS } from './spec';
 
 function errorsOf(text: string, format?: 'yaml' | 'json') {
   try {
@@ -167,5 +168,45 @@ describe('expandSweep', () => {
       '{"a":[1,{"c":3,"d":2}],"b":1}'
     );
     expect(r.key).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('bounded validation (#21)', () => {
+  it('lists the first 20 errors and counts the rest', () => {
+    const keys = Array.from({ length: 900 }, (_, i) => `k${i}: 1`).join('\n');
+    let error: SweepSpecError | undefined;
+    try {
+      parseSweepSpec(`name: big\ndataset: uci-sentiment\n${keys}`);
+    } catch (e) {
+      error = e as SweepSpecError;
+    }
+    expect(error).toBeInstanceOf(SweepSpecError);
+    expect(error?.errors.length).toBe(MAX_LISTED_ERRORS);
+    // 900 unknown fields and the missing `model`.
+    expect(error?.more).toBe(901 - MAX_LISTED_ERRORS);
+    expect(error?.message).toMatch(/\.\.\. and 881 more errors/);
+    expect(error?.message.split('\n').length).toBeLessThan(30);
+  });
+
+  it('refuses a mapping with more fields than any sweep has, without validating each', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`).join(
+      '\n'
+    );
+    expect(() =>
+      parseSweepSpec(`name: big\ndataset: uci-sentiment\n${keys}`)
+    ).toThrow(/the sweep has 20,002 fields; at most 1,000 are accepted/);
+  });
+
+  it('still reports duplicated keys (checked in one pass)', () => {
+    expect(() =>
+      parseSweepSpec('name: a\nname: b\ndataset: uci-sentiment')
+    ).toThrow(/line 2: name: duplicated key "name"/);
+  });
+
+  it('refuses a spec text beyond the size bound with a clear message', () => {
+    const text = `name: big\n# ${'x'.repeat(MAX_SPEC_CHARS)}`;
+    expect(() => parseSweepSpec(text)).toThrow(
+      /characters long; at most 1,000,000 are accepted/
+    );
   });
 });

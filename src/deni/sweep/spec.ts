@@ -1,5 +1,12 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document
+} from 'yaml';
 import schemaJson from './sweep-spec.schema.json';
 import type {
   DatasetRef,
@@ -49,22 +56,43 @@ export interface ISpecError {
   message: string;
 }
 
-/** Thrown by parseSweepSpec/normalizeSweepSpec: every problem, each with path, line and message. */
+/** Errors a SweepSpecError lists; the rest are counted (a typo repeated 20,000 times is one fix). */
+export const MAX_LISTED_ERRORS = 20;
+
+/** Longest sweep text accepted (a real sweep is well under 10 KB; data belongs in data files). */
+export const MAX_SPEC_CHARS = 1_000_000;
+
+/**
+ * Thrown by parseSweepSpec/normalizeSweepSpec: the first {@link MAX_LISTED_ERRORS} problems,
+ * each with path, line and message, and how many more there were (`more`).
+ */
 export class SweepSpecError extends Error {
+  readonly errors: ISpecError[];
+  /** Problems found beyond the listed ones. */
+  readonly more: number;
+
   constructor(
-    readonly errors: ISpecError[],
-    readonly source = 'sweep spec'
+    errors: ISpecError[],
+    readonly source = 'sweep spec',
+    more = 0
   ) {
+    const listed = errors.slice(0, MAX_LISTED_ERRORS);
+    const total = more + errors.length - listed.length;
     super(
       `invalid ${source}:\n` +
-        errors
+        listed
           .map(
             e =>
               `  ${e.line !== undefined ? `line ${e.line}: ` : ''}${e.message}`
           )
-          .join('\n')
+          .join('\n') +
+        (total > 0
+          ? `\n  ... and ${total.toLocaleString('en')} more error${total === 1 ? '' : 's'} (fix these first)`
+          : '')
     );
     this.name = 'SweepSpecError';
+    this.errors = listed;
+    this.more = total;
   }
 }
 
@@ -532,6 +560,65 @@ function fillDefaults(v: Record<string, unknown>): ISweepSpec {
   };
 }
 
+/** Most members one mapping or list of a sweep may have (real ones have a dozen). */
+export const MAX_MEMBERS = 1000;
+
+/**
+ * Duplicate keys and oversized mappings/lists, in one linear walk (the YAML library's own
+ * `uniqueKeys` check compares every key with every other: 20 s for 20,000 keys).
+ */
+function shapeErrors(doc: Document, lc: LineCounter): ISpecError[] {
+  const errors: ISpecError[] = [];
+  const at = (node: unknown): { line?: number; column?: number } => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (!range) {
+      return {};
+    }
+    const pos = lc.linePos(range[0]);
+    return { line: pos.line, column: pos.col };
+  };
+  const walk = (node: unknown, pointer: string, depth: number): void => {
+    if (errors.length >= MAX_LISTED_ERRORS || depth > 64) {
+      return;
+    }
+    if (isMap(node) || isSeq(node)) {
+      const count = node.items.length;
+      if (count > MAX_MEMBERS) {
+        errors.push({
+          path: pointerToPath(pointer),
+          pointer,
+          ...at(node),
+          allowed: `at most ${MAX_MEMBERS.toLocaleString('en')} entries`,
+          message: `${pointer === '' ? 'the sweep' : pointerToPath(pointer)} has ${count.toLocaleString('en')} ${isMap(node) ? 'fields' : 'entries'}; at most ${MAX_MEMBERS.toLocaleString('en')} are accepted`
+        });
+        return;
+      }
+    }
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        const name = String(key);
+        if (seen.has(key)) {
+          errors.push({
+            path: pointerToPath(`${pointer}/${name}`),
+            pointer: `${pointer}/${name}`,
+            ...at(pair.key),
+            allowed: 'each field once',
+            message: `${pointerToPath(`${pointer}/${name}`)}: duplicated key "${name}" (each field may appear once)`
+          });
+        }
+        seen.add(key);
+        walk(pair.value, `${pointer}/${name}`, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, `${pointer}/${i}`, depth + 1));
+    }
+  };
+  walk(doc.contents, '', 0);
+  return errors;
+}
+
 function locate(doc: Document, lc: LineCounter, err: ISpecError): ISpecError {
   const segments = pointerToSegments(err.pointer);
   // Walk down as far as the document goes: a missing field points at its parent mapping.
@@ -570,6 +657,20 @@ export function parseSweepSpec(
   options: IParseOptions = {}
 ): IParsedSweep {
   const source = options.source ?? 'sweep spec';
+  if (text.length > MAX_SPEC_CHARS) {
+    throw new SweepSpecError(
+      [
+        {
+          path: '',
+          pointer: '',
+          line: 1,
+          allowed: `at most ${MAX_SPEC_CHARS.toLocaleString('en')} characters`,
+          message: `the sweep is ${text.length.toLocaleString('en')} characters long; at most ${MAX_SPEC_CHARS.toLocaleString('en')} are accepted (a sweep needs a few lines; put data in a data file)`
+        }
+      ],
+      source
+    );
+  }
   const format =
     options.format === 'json' ||
     (options.format !== 'yaml' && /^\s*\{/.test(text))
@@ -603,7 +704,7 @@ export function parseSweepSpec(
   }
   const doc = parseDocument(text, {
     lineCounter: lc,
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false
   });
   if (doc.errors.length > 0) {
@@ -622,6 +723,10 @@ export function parseSweepSpec(
       source
     );
   }
+  const shape = shapeErrors(doc, lc);
+  if (shape.length > 0) {
+    throw new SweepSpecError(shape, source);
+  }
   const raw: unknown = doc.toJS();
   if (raw === null || raw === undefined) {
     throw new SweepSpecError(
@@ -638,10 +743,14 @@ export function parseSweepSpec(
       source
     );
   }
-  const errors = validateSweepSpec(raw).map(e => locate(doc, lc, e));
-  if (errors.length > 0) {
+  const found = validateSweepSpec(raw);
+  if (found.length > 0) {
+    // Locating is a search of the document per error: only for the errors listed.
+    const errors = found
+      .slice(0, MAX_LISTED_ERRORS)
+      .map(e => locate(doc, lc, e));
     errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    throw new SweepSpecError(errors, source);
+    throw new SweepSpecError(errors, source, found.length - errors.length);
   }
   return { spec: fillDefaults(raw as Record<string, unknown>), raw };
 }

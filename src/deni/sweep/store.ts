@@ -1,13 +1,33 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { datasetLabel } from '../contract/labels';
+import { withoutCredentials } from './redis-url';
 import { canonicalJson } from './run-key';
 import { strategyId } from '../contract/labels';
 import type { IRunResult, IRunSpec, ISweepSpec } from '../contract/types';
 
 /** Schema version of the SQLite file (PRAGMA user_version). */
 export const STORE_SCHEMA_VERSION = 1;
+
+/** The store cannot be opened, is missing (read-only use) or is damaged: `deni` exits 3. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** Options of {@link ResultStore.open}. */
+export interface IStoreOpenOptions {
+  /**
+   * Read-only (report, export): a missing store is an error and nothing is created, not even
+   * its folder. Default: open for writing, creating the file, and run SQLite's quick_check.
+   */
+  readOnly?: boolean;
+  /** Where warnings go (a result row that is not valid JSON); default stderr. */
+  warn?: (line: string) => void;
+}
 
 /** A sweep known to the store. */
 export interface IStoredSweep {
@@ -89,6 +109,29 @@ interface IRunRow {
   result: string;
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The sweep as stored: the Redis URL without its password (given again at run time). */
+function storedSpec(spec: ISweepSpec): ISweepSpec {
+  if (!spec.executor?.redis) {
+    return spec;
+  }
+  return {
+    ...spec,
+    executor: {
+      ...spec.executor,
+      redis: withoutCredentials(spec.executor.redis)
+    }
+  };
+}
+
 function isFiniteNumber(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
@@ -138,22 +181,43 @@ export class ResultStore {
   readonly file: string;
   private db: Database.Database;
 
-  private constructor(file: string, db: Database.Database) {
+  private readonly warn: (line: string) => void;
+
+  private constructor(
+    file: string,
+    db: Database.Database,
+    warn?: (line: string) => void
+  ) {
     this.file = file;
     this.db = db;
+    this.warn = warn ?? (line => process.stderr.write(`warning: ${line}\n`));
   }
 
-  /** Opens (creating folders and tables as needed) the store at `file`. */
-  static open(file: string): ResultStore {
-    const abs = path.resolve(file);
-    if (abs !== ':memory:') {
-      mkdirSync(path.dirname(abs), { recursive: true });
+  /**
+   * Opens the store at `file`. For writing (the default) it creates folders and tables as needed
+   * and runs SQLite's quick_check, so a damaged file is reported before a sweep adds to it.
+   * Read-only opening never creates anything. Failures are {@link StoreError}s naming the file.
+   */
+  static open(file: string, options: IStoreOpenOptions = {}): ResultStore {
+    const abs = file === ':memory:' ? file : path.resolve(file);
+    if (options.readOnly && abs !== ':memory:' && !existsSync(abs)) {
+      throw new StoreError(
+        `no result store at ${abs}: run a sweep first (deni sweep / %%deni sweep), or name the store with --store PATH`
+      );
     }
     let db: Database.Database;
     try {
-      db = new Database(abs);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      if (abs !== ':memory:' && !options.readOnly) {
+        mkdirSync(path.dirname(abs), { recursive: true });
+      }
+      db = new Database(
+        abs,
+        options.readOnly ? { readonly: true, fileMustExist: true } : {}
+      );
+      if (!options.readOnly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
       db.pragma('busy_timeout = 10000');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > STORE_SCHEMA_VERSION) {
@@ -161,14 +225,60 @@ export class ResultStore {
           `store schema version ${version} is newer than this deni (${STORE_SCHEMA_VERSION}); upgrade jupyterlab-deni`
         );
       }
-      db.exec(DDL);
-      db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
+      if (!options.readOnly) {
+        db.exec(DDL);
+        db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
+      }
     } catch (e) {
-      throw new Error(
+      throw new StoreError(
         `cannot open result store ${abs}: ${(e as Error).message}`
       );
     }
-    return new ResultStore(abs, db);
+    const store = new ResultStore(abs, db, options.warn);
+    if (!options.readOnly) {
+      try {
+        store.assertSound();
+      } catch (e) {
+        db.close();
+        throw e;
+      }
+    }
+    return store;
+  }
+
+  /**
+   * SQLite's quick_check (a damaged page, a broken index); throws a {@link StoreError} naming the
+   * store and what to do. Run before writing and before export.
+   */
+  assertSound(): void {
+    let problems: string[];
+    try {
+      problems = (
+        this.db.pragma('quick_check(20)') as { quick_check: string }[]
+      ).map(r => r.quick_check);
+    } catch (e) {
+      problems = [(e as Error).message];
+    }
+    if (problems.length === 1 && problems[0] === 'ok') {
+      return;
+    }
+    throw new StoreError(
+      `result store ${this.file} is damaged (SQLite quick_check: ${problems.slice(0, 3).join('; ')}). ` +
+        `Keep a copy of the file, then recover what is readable with \`sqlite3 ${this.file} .recover | sqlite3 recovered.sqlite\` ` +
+        'and use the recovered file (or move the damaged one away: missing runs are trained again)'
+    );
+  }
+
+  /** A stored JSON column, or undefined (with a warning naming store and run) when it is not JSON. */
+  private parse<T>(text: string, key: string, what: string): T | undefined {
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      this.warn(
+        `result store ${this.file}: the ${what} of run ${key} is not valid JSON (${(e as Error).message}); skipped (the run is trained again when its sweep runs)`
+      );
+      return undefined;
+    }
   }
 
   /** Records a sweep and the runs it expands into (replacing an earlier definition of the same name). */
@@ -184,7 +294,8 @@ export class ResultStore {
         )
         .run(
           spec.name,
-          canonicalJson(spec),
+          // Credentials (a Redis password) never go into the file.
+          canonicalJson(storedSpec(spec)),
           runs.length,
           existing?.created_at ?? now,
           now
@@ -207,20 +318,21 @@ export class ResultStore {
     );
   }
 
-  /** Stored result for a key, if any. */
+  /** Stored result for a key, if any (undefined, with a warning, for a row that is not JSON). */
   get(key: string): IRunResult | undefined {
     const row = this.db
       .prepare('SELECT result FROM runs WHERE key = ?')
       .get(key) as IRunRow | undefined;
-    return row ? (JSON.parse(row.result) as IRunResult) : undefined;
+    return row ? this.parse<IRunResult>(row.result, key, 'result') : undefined;
   }
 
-  /** Keys among `keys` that have a stored result. */
+  /** Keys among `keys` that have a usable stored result (a row that is not JSON is missing). */
   storedKeys(keys: string[]): Set<string> {
     const out = new Set<string>();
-    const stmt = this.db.prepare('SELECT 1 FROM runs WHERE key = ?');
+    const stmt = this.db.prepare('SELECT result FROM runs WHERE key = ?');
     for (const k of keys) {
-      if (stmt.get(k) !== undefined) {
+      const row = stmt.get(k) as IRunRow | undefined;
+      if (row && this.parse(row.result, k, 'result') !== undefined) {
         out.add(k);
       }
     }
@@ -235,6 +347,13 @@ export class ResultStore {
     checkResult(result);
     const s = result.spec;
     const c = result.cost;
+    // A row whose JSON was damaged is replaced by the new result.
+    const old = this.db
+      .prepare('SELECT result FROM runs WHERE key = ?')
+      .get(result.key) as IRunRow | undefined;
+    if (old && !isJson(old.result)) {
+      this.db.prepare('DELETE FROM runs WHERE key = ?').run(result.key);
+    }
     const info = this.db
       .prepare(
         `INSERT OR IGNORE INTO runs (key, dataset, model, tuning, strategy, run, spec, macro_f1, accuracy,
@@ -308,15 +427,19 @@ export class ResultStore {
   results(sweep: string): IRunResult[] {
     const rows = this.db
       .prepare(
-        `SELECT r.result AS result, sr.run_spec AS run_spec FROM sweep_runs sr JOIN runs r ON r.key = sr.key
+        `SELECT r.key AS key, r.result AS result, sr.run_spec AS run_spec FROM sweep_runs sr JOIN runs r ON r.key = sr.key
          WHERE sr.sweep = ? ORDER BY sr.position`
       )
-      .all(sweep) as { result: string; run_spec: string }[];
-    return rows.map(row => {
-      const result = JSON.parse(row.result) as IRunResult;
-      const spec = JSON.parse(row.run_spec) as IRunSpec;
-      return { ...result, spec };
-    });
+      .all(sweep) as { key: string; result: string; run_spec: string }[];
+    const out: IRunResult[] = [];
+    for (const row of rows) {
+      const spec = this.parse<IRunSpec>(row.run_spec, row.key, 'run spec');
+      const result = this.parse<IRunResult>(row.result, row.key, 'result');
+      if (spec && result) {
+        out.push({ ...result, spec });
+      }
+    }
+    return out;
   }
 
   /** The RunSpecs of a sweep in expansion order (finished or not). */

@@ -19,7 +19,8 @@ export const MAGICS: readonly IMagicDoc[] = [
   {
     command: 'sweep',
     kind: 'cell',
-    usage: '%%deni sweep\n<YAML SweepSpec>',
+    usage:
+      '%%deni sweep [--name N] [--store PATH] [--runs N] [--seed N] [--workers N]\n<YAML SweepSpec>',
     summary:
       'Run (or resume) a seed sweep described in YAML; ends in the report.',
     details: [

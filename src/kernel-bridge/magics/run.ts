@@ -15,6 +15,7 @@ import { ProgressDisplay } from '../progress';
 import { escapeHtml } from '../repl/format';
 import { ILineMagic, parseOptions } from './grammar';
 import { CELL_COMMANDS, LINE_COMMANDS, helpText } from './help';
+import { applyOverrides, sweepCellOverrides } from './sweep-options';
 
 /** What a running magic may do to its cell's outputs. */
 export interface ICellOutput {
@@ -278,13 +279,23 @@ export async function runSweepCell(
   bodyLine: number,
   engine: IDeniEngine,
   out: ICellOutput,
-  state: IKernelState
+  state: IKernelState,
+  args: string[] = []
 ): Promise<void> {
+  // Options are checked first: a typo on the magic line is reported even when the body is bad.
+  const overrides = sweepCellOverrides(args);
   let spec;
   try {
     spec = engine.parseSweep(body, '%%deni sweep cell');
   } catch (err) {
     throw err instanceof SweepBodyError ? cellSpecError(err, bodyLine) : err;
+  }
+  if (Object.keys(overrides).length > 0) {
+    // Validated again with the overrides: `--runs 0` fails like `runs: 0` in the body.
+    spec = engine.parseSweep(
+      JSON.stringify(applyOverrides(spec, overrides)),
+      '%%deni sweep line options'
+    );
   }
   const start: ISweepProgress = {
     sweep: spec.name,
@@ -305,6 +316,7 @@ export async function runSweepCell(
     try {
       outcome = await engine.runSweep(spec, {
         signal: out.signal,
+        onWarning: line => out.stderr(`warning: ${line}\n`),
         onProgress: progress => {
           state.running = {
             sweep: spec.name,
@@ -346,6 +358,15 @@ export async function runSweepCell(
     display.finish(
       await engine.report(spec, { status: 'done', progress: outcome.progress })
     );
+    if (outcome.failures.length > 0) {
+      // Done, with failures: say so and why (they are retried when the cell runs again).
+      out.stderr(
+        `sweep ${spec.name} done, ${outcome.failures.length} failed (retried when the cell runs again):\n${outcome.failures
+          .slice(0, 20)
+          .map(f => `  run ${f.run} (${f.label}): ${f.message.split('\n')[0]}`)
+          .join('\n')}\n`
+      );
+    }
   } finally {
     state.running = undefined;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConnection } from './connection';
 import { IMessage } from './messages';
+import { ReplayGuard } from './replay-guard';
 import { DELIMITER, WireError, decode, encode, makeHeader, sign } from './wire';
 
 const KEY = 'a0b1c2d3-secret';
@@ -92,5 +93,25 @@ describe('connection file', () => {
     expect(() =>
       parseConnection(JSON.stringify({ ...good, hb_port: 'x' }), 'c.json')
     ).toThrow(/hb_port is "x"/);
+  });
+});
+
+describe('replay guard', () => {
+  it('rejects a correctly signed message sent a second time', () => {
+    const guard = new ReplayGuard();
+    const frames = encode(message(), KEY);
+    expect(decode(frames, KEY, guard).header.msg_type).toBe('execute_request');
+    expect(() => decode(frames, KEY, guard)).toThrow(/replayed message/);
+    // A fresh message (new msg_id, new signature) still passes.
+    expect(() => decode(encode(message(), KEY), KEY, guard)).not.toThrow();
+  });
+
+  it('forgets the oldest tenth when full, as jupyter_client does', () => {
+    const guard = new ReplayGuard(10);
+    for (let i = 0; i < 11; i++) {
+      expect(guard.admit(`s${i}`)).toBe(true);
+    }
+    expect(guard.admit('s0')).toBe(true);
+    expect(guard.admit('s10')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { IHeader, IMessage, JsonObject, PROTOCOL_VERSION } from './messages';
+import type { ReplayGuard } from './replay-guard';
 
 /** The frame separating routing identities from the signed message parts. */
 export const DELIMITER = '<IDS|MSG>';
@@ -34,8 +35,15 @@ export function sign(key: string, parts: (Buffer | string)[]): string {
   return hmac.digest('hex');
 }
 
-/** Splits frames at the delimiter, verifies the signature and parses the JSON parts. */
-export function decode(frames: Buffer[], key: string): IMessage {
+/**
+ * Splits frames at the delimiter, verifies the signature and parses the JSON parts. With a
+ * `guard`, a correctly signed message whose signature was seen before is rejected (a replay).
+ */
+export function decode(
+  frames: Buffer[],
+  key: string,
+  guard?: ReplayGuard
+): IMessage {
   const delimiterAt = frames.findIndex(
     frame => frame.length === DELIMITER.length && frame.toString() === DELIMITER
   );
@@ -64,6 +72,11 @@ export function decode(frames: Buffer[], key: string): IMessage {
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
       throw new WireError(
         'mis-signed message rejected: HMAC-SHA256 signature does not match'
+      );
+    }
+    if (guard && !guard.admit(signature)) {
+      throw new WireError(
+        'replayed message rejected: this signature was already used by an earlier message'
       );
     }
   }

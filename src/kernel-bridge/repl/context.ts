@@ -31,6 +31,40 @@ export class InterruptedError extends Error {
   }
 }
 
+/** Raised by `process.exit()` and friends in a cell: they would end the kernel, not the cell. */
+export class ProcessExitError extends Error {
+  constructor(call: string) {
+    super(
+      `${call} is not available in a notebook cell: it would stop the kernel and lose every variable. ` +
+        'To end a cell early, throw an error or return from a function; to stop the kernel, use Kernel > Shut Down or Restart.'
+    );
+    this.name = 'ProcessExitError';
+  }
+}
+
+/** Members of `process` that would end or abort the kernel process. */
+const ENDS_PROCESS = new Set(['exit', 'abort', 'reallyExit']);
+
+/**
+ * The `process` cells see: the kernel's own, except that calls which would end the kernel throw
+ * {@link ProcessExitError} instead (methods are bound to the real process, so they still work).
+ */
+export function cellProcess(): NodeJS.Process {
+  return new Proxy(process, {
+    get(target, key) {
+      if (typeof key === 'string' && ENDS_PROCESS.has(key)) {
+        return () => {
+          throw new ProcessExitError(`process.${key}()`);
+        };
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    }
+  });
+}
+
 /** The `display` global of the context. */
 export type DisplayFunction = ((
   value: unknown,
@@ -63,7 +97,21 @@ export class ReplContext {
     engine: object,
     cwd: string = process.cwd()
   ) {
-    const localRequire = createRequire(join(cwd, '__deni_notebook__.js'));
+    const nodeRequire = createRequire(join(cwd, '__deni_notebook__.js'));
+    const sandboxProcess = cellProcess();
+    // `require('process')` must not hand out the real exit either.
+    const localRequire = Object.assign(
+      (spec: string): unknown =>
+        spec === 'process' || spec === 'node:process'
+          ? sandboxProcess
+          : nodeRequire(spec),
+      {
+        resolve: nodeRequire.resolve,
+        cache: nodeRequire.cache,
+        main: nodeRequire.main,
+        extensions: nodeRequire.extensions
+      }
+    );
     const display = this.makeDisplay();
     const importHelper = (spec: string, wantDefault = false): unknown => {
       if (spec === 'deni' || spec === 'jupyterlab-deni/deni') {
@@ -87,7 +135,7 @@ export class ReplContext {
       display,
       deni: engine,
       require: localRequire,
-      process,
+      process: sandboxProcess,
       Buffer,
       URL,
       URLSearchParams,
@@ -195,26 +243,37 @@ export class ReplContext {
     if (signal?.aborted) {
       throw new InterruptedError();
     }
-    // breakOnSigint lets a SIGINT stop a synchronous endless loop in the cell.
-    const result = compiled.runInContext(this.sandbox, {
-      breakOnSigint: true
-    }) as Promise<unknown>;
-    if (!signal) {
-      return await result;
-    }
     return await new Promise<unknown>((resolve, reject) => {
       const onAbort = (): void => reject(new InterruptedError());
-      signal.addEventListener('abort', onAbort, { once: true });
-      Promise.resolve(result).then(
-        value => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (fn: () => void): void => {
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      // The cell starts in a microtask of its own, with the abort listener already in place:
+      // when the sidecar must terminate a spinning cell (sidecar.ts), V8 unwinds only the
+      // cell's frames (and drops the microtasks queued behind it), and the interrupt still
+      // settles this promise. (A setImmediate callback must not be terminated: Node's async
+      // hooks stack is then corrupted and the process aborts.)
+      queueMicrotask(() => {
+        let result: Promise<unknown>;
+        try {
+          // breakOnSigint lets a SIGINT stop a synchronous endless loop in the cell.
+          result = compiled.runInContext(this.sandbox, {
+            breakOnSigint: true
+          }) as Promise<unknown>;
+        } catch (err) {
+          const interrupted =
+            (err as { code?: unknown } | null)?.code ===
+            'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+          settle(() => reject(interrupted ? new InterruptedError() : err));
+          return;
         }
-      );
+        Promise.resolve(result).then(
+          value => settle(() => resolve(value)),
+          (err: unknown) => settle(() => reject(err))
+        );
+      });
     });
   }
 }

@@ -223,7 +223,7 @@ export class KernelClient {
     channel: 'shell' | 'control',
     msgType: string,
     content: JsonObject,
-    options: { key?: string } = {}
+    options: { key?: string; times?: number } = {}
   ): Promise<string> {
     const header = makeHeader(msgType, this.session, 'test');
     const frames = encode(
@@ -237,7 +237,10 @@ export class KernelClient {
       },
       options.key ?? this.info.key
     );
-    await (channel === 'shell' ? this.shell : this.control).send(frames);
+    // `times` > 1 replays the very same signed frames (what an eavesdropper could do).
+    for (let i = 0; i < (options.times ?? 1); i++) {
+      await (channel === 'shell' ? this.shell : this.control).send(frames);
+    }
     return header.msg_id;
   }
 

@@ -4,7 +4,7 @@
  * cost a pure function of the budget, so exports of interrupted and uninterrupted sweeps compare
  * byte for byte. Environment knobs: DENI_FAKE_DELAY_MS (time per run, in 10 steps),
  * DENI_FAKE_MARK_DIR (writes `<pid>-<key>.start` when a run starts). A strategy param
- * `fakeFail: true` makes the run throw.
+ * `fakeFail: true` makes the run throw. DENI_FAKE_BLOCK_MS blocks the event loop per step.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,12 +38,21 @@ export async function runOne(
   const startedAt = new Date().toISOString();
   const markDir = process.env.DENI_FAKE_MARK_DIR;
   if (markDir) {
-    writeFileSync(path.join(markDir, `${process.pid}-${spec.key}.start`), '');
+    // The owner names the worker that took the run (its label, else this process's pid).
+    const owner = process.env.DENI_FAKE_OWNER ?? String(process.pid);
+    writeFileSync(path.join(markDir, `${owner}-${spec.key}.start`), '');
   }
   const delay = Number(process.env.DENI_FAKE_DELAY_MS ?? '0');
+  // Blocks the event loop this long per step, as a synchronous tfjs-wasm step does.
+  const block = Number(process.env.DENI_FAKE_BLOCK_MS ?? '0');
   const steps = 10;
   for (let s = 1; s <= steps; s++) {
-    if (delay > 0) {
+    if (block > 0) {
+      const until = Date.now() + block;
+      while (Date.now() < until) {
+        // busy
+      }
+    } else if (delay > 0) {
       await sleep(delay / steps, options.signal);
     } else if (options.signal?.aborted) {
       throw Object.assign(new Error('run aborted'), { name: 'AbortError' });
