@@ -18,15 +18,10 @@ import {
   type IBackendProbe,
   chooseBackend
 } from './select';
+import { type ILoadedTensorflow, loadTfjsNode } from './native-tensorflow';
 import { wasmThreadCount } from './threads';
 import { installWasmKernels } from './wasm-kernels';
 import { registerThreadedWasm } from './wasm-threads';
-
-/** Native TensorFlow bindings, best first; optional, never a dependency of the package. */
-const TFJS_NODE_PACKAGES = [
-  '@tensorflow/tfjs-node-gpu',
-  '@tensorflow/tfjs-node'
-];
 
 const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
 
@@ -76,37 +71,35 @@ export function wasmDir(): string {
   );
 }
 
+/** The sentence of a run's back-end reason for native TensorFlow. */
+export function describeTensorflow(t: ILoadedTensorflow): string {
+  return (
+    `native TensorFlow${t.tensorflowVersion ? ` ${t.tensorflowVersion}` : ''} through ${t.package} on the ${t.gpu ? 'GPU' : 'CPU'}, ` +
+    `${t.threads} intra-op thread${t.threads > 1 ? 's' : ''} ($DENI_TF_THREADS; results depend on it)`
+  );
+}
+
 interface IGpuLike {
   requestAdapter(): Promise<unknown>;
 }
 
 let webgpuGpu: IGpuLike | null = null;
 
-/** Probes the optional back-ends for real: imports the packages, asks Dawn for an adapter. */
+/** Probes the optional back-ends for real: loads tfjs-node, asks Dawn for an adapter. */
 export const defaultProbe: IBackendProbe = {
   async tensorflow(): Promise<Availability> {
-    const errors: string[] = [];
-    for (const pkg of TFJS_NODE_PACKAGES) {
-      try {
-        await importOptional(pkg);
-        if (tf.findBackend('tensorflow')) {
-          return { ok: true, detail: `native TensorFlow through ${pkg}` };
-        }
-        errors.push(
-          `${pkg} loaded but registered no 'tensorflow' back-end (tfjs-core version mismatch?)`
-        );
-      } catch (e) {
-        const text = errorText(e);
-        // "not installed" is the usual case and says nothing more than the message below.
-        if (!/Cannot find (package|module)/.test(text)) {
-          errors.push(`${pkg}: ${text}`);
-        }
+    try {
+      const t = loadTfjsNode(fileURLToPath(moduleUrl()));
+      if (!tf.findBackend('tensorflow')) {
+        return {
+          ok: false,
+          why: `${t.package} loaded but registered no 'tensorflow' back-end (tfjs-core version mismatch?)`
+        };
       }
+      return { ok: true, detail: describeTensorflow(t) };
+    } catch (e) {
+      return { ok: false, why: e instanceof Error ? e.message : String(e) };
     }
-    return {
-      ok: false,
-      why: `neither ${TFJS_NODE_PACKAGES.join(' nor ')} is installed (npm install @tensorflow/tfjs-node@4.22.0)${errors.length ? ` [${errors.join('; ')}]` : ''}`
-    };
   },
   async webgpu(): Promise<Availability> {
     // Outside the try: a bad DENI_WEBGPU_DETERMINISTIC is a configuration error, not "unavailable".

@@ -122,6 +122,10 @@ function product(a: Operand, b: Operand): tf.Tensor2D {
     ) {
       return smallProduct(a, b, [rows, inner, cols]);
     }
+    // Native TensorFlow multiplies transposed operands in place (MatMul's transpose flags).
+    if (tf.getBackend() === 'tensorflow') {
+      return tf.matMul(a.t, b.t, a.transposed, b.transposed);
+    }
     // A plain left operand whose transpose is given is shared by several products (queries,
     // keys and values of one input): packed once, XNNPACK reuses it for the others.
     const sharedLeft = !a.transposed && a.tT !== undefined;

@@ -202,7 +202,7 @@ export class AdamOptimizer {
       p.rank === 2 &&
       p.shape[0] >= SPARSE_ROWS_MIN &&
       // Finding the touched rows reads the gradient synchronously.
-      (backend === 'wasm' || backend === 'cpu')
+      (backend === 'wasm' || backend === 'cpu' || backend === 'tensorflow')
     );
   }
 
