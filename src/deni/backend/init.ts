@@ -18,7 +18,11 @@ import {
   type IBackendProbe,
   chooseBackend
 } from './select';
-import { type ILoadedTensorflow, loadTfjsNode } from './native-tensorflow';
+import {
+  type ILoadedTensorflow,
+  loadTfjsNode,
+  loadedTensorflow
+} from './native-tensorflow';
 import { wasmThreadCount } from './threads';
 import { installWasmKernels } from './wasm-kernels';
 import { registerThreadedWasm } from './wasm-threads';
@@ -220,6 +224,7 @@ async function start(name: IBackendChoice['name']): Promise<string> {
   // The pool tfjs-wasm really made (the thread count never changes results, only speed).
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = Math.max(1, getThreadsCount());
+  wasmThreadsCount = threads;
   let kernels =
     'fused SIMD kernels (Adam, GELU, LayerNorm, attention products, bias gradients, transpose)';
   try {
@@ -232,6 +237,8 @@ async function start(name: IBackendChoice['name']): Promise<string> {
 }
 
 let current: IBackendChoice | null = null;
+// The pool tfjs-wasm made, once started.
+let wasmThreadsCount: number | null = null;
 
 /**
  * Chooses and starts a tfjs back-end (default wasm). `auto` takes the fastest available and the
@@ -250,6 +257,29 @@ export async function initBackend(
   const note = await start(choice.name);
   current = note ? { ...choice, reason: `${choice.reason}; ${note}` } : choice;
   return { ...current };
+}
+
+/**
+ * What a run records about the back-end it ran on (RunResult.versions): the back-end, its thread
+ * count and, on native TensorFlow, TensorFlow's version, the tfjs-node package and the device.
+ */
+export function runtimeVersions(): Record<string, string> {
+  const name = current?.name ?? tf.getBackend();
+  const out: Record<string, string> = { backend: name };
+  if (name === 'tensorflow') {
+    const t = loadedTensorflow();
+    if (t) {
+      out.tensorflow = t.tensorflowVersion ?? 'unknown';
+      out['tfjs-node'] = t.package;
+      out.device = t.gpu ? 'GPU' : 'CPU';
+      out.threads = String(t.threads);
+    }
+  } else if (name === 'wasm') {
+    out.threads = String(wasmThreadsCount ?? 1);
+  } else if (name === 'cpu') {
+    out.threads = '1';
+  }
+  return out;
 }
 
 /** The back-end in use, or null before initBackend. */

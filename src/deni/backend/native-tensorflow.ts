@@ -299,17 +299,15 @@ export interface INativeTensorflowReport {
   threads: number;
 }
 
-const CUDA_LIB = /^lib(cudart|cublas|cublasLt|cudnn|cufft|cusolver|cusparse|nccl|nvrtc|nvJitLink)\.so/;
+const CUDA_LIB =
+  /^lib(cudart|cublas|cublasLt|cudnn|cufft|cusolver|cusparse|nccl|nvrtc|nvJitLink)\.so/;
 
 // CUDA libraries of the nvidia-* wheels in the site-packages folder holding `libtensorflow`.
 function cudaLibrariesNear(libtensorflow: string | null): string[] {
   if (!libtensorflow) {
     return [];
   }
-  const nvidia = path.join(
-    path.dirname(path.dirname(libtensorflow)),
-    'nvidia'
-  );
+  const nvidia = path.join(path.dirname(path.dirname(libtensorflow)), 'nvidia');
   if (!existsSync(nvidia)) {
     return [];
   }
@@ -373,3 +371,25 @@ function thisFile(): string {
 
 /** This module's file (the default starting point for finding the project's prefix). */
 export const NATIVE_MODULE_FILE = (): string => thisFile();
+
+/**
+ * Whether a tfjs-node(-gpu) binding is built where this engine would load it (without loading
+ * it), and if not, why: for tests that need the real back-end and skip saying why without it.
+ */
+export function tensorflowBindingStatus(
+  fromFile: string = thisFile(),
+  env: NodeJS.ProcessEnv = process.env
+): { built: true; at: string } | { built: false; why: string } {
+  const found = locateTfjsNode(fromFile, env);
+  const built = found.find(l => l.binding !== null);
+  if (built?.binding) {
+    return { built: true, at: built.binding };
+  }
+  const present = found.find(l => l.dir !== null);
+  return {
+    built: false,
+    why: present
+      ? `${present.package} at ${present.dir} has no built binding (run scripts/setup.sh)`
+      : `no @tensorflow/tfjs-node(-gpu) is installed (scripts/setup.sh builds it in ${NATIVE_PREFIX})`
+  };
+}

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tensorflowBindingStatus } from '../backend';
 import { fixtureModel, repoRoot } from './test-support';
 
 function runChildWithReason(
@@ -59,3 +60,28 @@ describe('same seed + same back-end => bit-identical across processes', () => {
     expect(runs[2].hash).toBe(runs[0].hash);
   });
 });
+
+// Native TensorFlow (tfjs-node built by scripts/setup.sh): for a fixed intra-op thread count, two
+// processes give the same bits (TF_DETERMINISTIC_OPS on, one inter-op thread, the intra-op pool
+// pinned before the binding loads). Different thread counts split TensorFlow's reductions and
+// oneDNN's products differently, so they may differ in the last bits (bench/README.md).
+const tfStatus = tensorflowBindingStatus();
+describe.skipIf(!tfStatus.built)(
+  `native tensorflow${tfStatus.built ? '' : ` (skipped: ${tfStatus.why})`}`,
+  () => {
+    it.each(['1', '2'])(
+      'tensorflow on %s intra-op thread(s): two processes give the same bits (real MiniLM-L6)',
+      n => {
+        const dir = fixtureModel('minilm-l6');
+        const env = { DENI_TF_THREADS: n };
+        const a = runChildWithReason('tensorflow', dir, env);
+        const b = runChildWithReason('tensorflow', dir, env);
+        expect(a.reason).toMatch(
+          new RegExp(`native TensorFlow .* ${n} intra-op threads?`)
+        );
+        expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(b.hash).toBe(a.hash);
+      }
+    );
+  }
+);
