@@ -79,7 +79,7 @@ export function wasmDir(): string {
 export function describeTensorflow(t: ILoadedTensorflow): string {
   return (
     `native TensorFlow${t.tensorflowVersion ? ` ${t.tensorflowVersion}` : ''} through ${t.package} on the ${t.gpu ? 'GPU' : 'CPU'}, ` +
-    `${t.threads} intra-op thread${t.threads > 1 ? 's' : ''} ($DENI_TF_THREADS; results depend on it)`
+    `${t.threads} intra-op thread${t.threads > 1 ? 's' : ''} ($DENI_TF_THREADS)`
   );
 }
 
