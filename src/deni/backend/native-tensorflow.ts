@@ -54,8 +54,10 @@ export function tensorflowThreadCount(
 /**
  * The environment TensorFlow reads when the binding loads (it creates its one eager context
  * then): intra-op threads pinned to `threads`, one inter-op thread (eager ops run one at a time
- * anyway), op determinism on, log noise off. oneDNN stays on (TensorFlow's default on x86): it
- * is deterministic for a fixed thread count. Values the user already set are kept.
+ * anyway), op determinism on, log noise off, and TensorFlow's oneDNN rewrites off: with them on,
+ * eager element-wise ops cost 2-3x the CPU time (measured on Zen 4: a [400, 1536] multiply 1.5 vs
+ * 0.6 ms on one thread) and the step's matmul shapes ran no faster (bench/README.md). Values the
+ * user already set are kept.
  */
 export function tensorflowEnv(
   threads: number,
@@ -67,6 +69,7 @@ export function tensorflowEnv(
     TF_NUM_INTRAOP_THREADS: String(threads),
     TF_NUM_INTEROP_THREADS: keep('TF_NUM_INTEROP_THREADS', '1'),
     TF_DETERMINISTIC_OPS: keep('TF_DETERMINISTIC_OPS', '1'),
+    TF_ENABLE_ONEDNN_OPTS: keep('TF_ENABLE_ONEDNN_OPTS', '0'),
     TF_CPP_MIN_LOG_LEVEL: keep('TF_CPP_MIN_LOG_LEVEL', '2')
   };
 }

@@ -281,6 +281,19 @@ function bmm(
   b: tf.Tensor3D,
   bPerm: number[]
 ): tf.Tensor3D {
+  if (tf.getBackend() === 'tensorflow') {
+    // Native TensorFlow reads swapped last axes in place (BatchMatMul's adjoint flags).
+    const swapped = (perm: number[]): boolean =>
+      perm.join() === SWAP_LAST.join();
+    const flagA = swapped(aPerm);
+    const flagB = swapped(bPerm);
+    return tf.matMul(
+      flagA ? a : permute(a, aPerm),
+      flagB ? b : permute(b, bPerm),
+      flagA,
+      flagB
+    );
+  }
   if (tf.getBackend() !== 'wasm') {
     return tf.matMul(permute(a, aPerm), permute(b, bPerm));
   }
@@ -400,6 +413,53 @@ function layerNormParts(
 }
 
 /**
+ * LayerNorm from tf ops with its gradient written out (native TensorFlow): the forward's ops, and
+ * dx = rstd (dxh - mean(dxh) - xh mean(dxh xh)) with dxh = dy gamma, dgamma and dbeta as sums over
+ * rows; 11 ops where tfjs's autodiff of the forward takes about twice as many, each a kernel
+ * launch and a pass over the tensor.
+ */
+export function layerNormWithGrad(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number
+): tf.Tensor {
+  return withGrad(
+    ([xi, g, b], save) => {
+      const mean = tf.mean(xi, -1, true);
+      const centred = tf.sub(xi, mean);
+      const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), eps));
+      const xh = tf.mul(centred, rstd);
+      save([xh, g, rstd]);
+      return {
+        value: tf.add(tf.mul(xh, g), b),
+        gradFunc: (dy, [xhs, gs, r]) => {
+          const rows = xhs.size / xhs.shape[xhs.rank - 1];
+          const dy2 = tf.reshape(dy, [rows, -1]);
+          const xh2 = tf.reshape(xhs, [rows, -1]);
+          const dxh = tf.mul(dy2, gs);
+          const dx = tf.mul(
+            tf.sub(
+              tf.sub(dxh, tf.mean(dxh, -1, true)),
+              tf.mul(xh2, tf.mean(tf.mul(dxh, xh2), -1, true))
+            ),
+            tf.reshape(r, [rows, 1])
+          );
+          return [
+            tf.reshape(dx, xhs.shape),
+            tf.reshape(tf.sum(tf.mul(dy2, xh2), 0), g.shape),
+            tf.reshape(tf.sum(dy2, 0), b.shape)
+          ];
+        }
+      };
+    },
+    x,
+    gamma,
+    beta
+  );
+}
+
+/**
  * LayerNorm over the last axis (biased variance, like torch). On wasm the forward and the
  * gradient are one fused kernel each (tfjs's autodiff of the forward costs ~3 ms per [400, 384]
  * call there, 40 ms of a MiniLM step, and the forward's seven tf ops ~0.5 ms); elsewhere tfjs
@@ -411,6 +471,9 @@ export function layerNorm(
   beta: tf.Tensor,
   eps: number
 ): tf.Tensor {
+  if (tf.getBackend() === 'tensorflow') {
+    return layerNormWithGrad(x, gamma, beta, eps);
+  }
   if (!hasWasmKernels()) {
     return layerNormParts(x, gamma, beta, eps)[0];
   }
