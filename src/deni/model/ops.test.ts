@@ -10,6 +10,7 @@ import {
   feedForwardGelu,
   gatherRows,
   geluErfWasm,
+  gradientRowHint,
   isTrainable,
   layerNorm,
   layerNormWithGrad,
@@ -400,6 +401,23 @@ describe('wasm fast paths give the cpu results', () => {
           expect(maxAbsDiff(autodiff[i], native[i])).toBeLessThan(2e-5);
         }
       }
+    }
+    await initBackend('cpu');
+  });
+
+  it("gatherRows' gradient names its rows on native tensorflow (sorted, no repeats) and nowhere else", async () => {
+    const run = async (backend: 'cpu' | 'tensorflow') => {
+      await initBackend(backend);
+      const table = tf.variable(tf.ones([10, 2]));
+      const ids = tf.tensor1d([7, 2, 7, 0], 'int32');
+      const g = tf.grads((t: tf.Tensor) =>
+        tf.sum(gatherRows(t as tf.Tensor2D, ids))
+      )([table])[0];
+      return gradientRowHint(g);
+    };
+    expect(await run('cpu')).toBeUndefined();
+    if (tensorflowBindingStatus().built) {
+      expect(Array.from((await run('tensorflow')) ?? [])).toEqual([0, 2, 7]);
     }
     await initBackend('cpu');
   });

@@ -13,6 +13,7 @@ import {
   type IHeadView
 } from '../backend/wasm-kernels';
 import { ERF_DENOMINATOR, ERF_NUMERATOR } from '../backend/wasm-kernels-wat';
+import { tensorflowMatMul } from '../backend/tensorflow-ops';
 
 /*
  * Operations with hand-written gradients. tfjs-wasm runs matmuls with a transpose flag ~10x
@@ -123,8 +124,8 @@ function product(a: Operand, b: Operand): tf.Tensor2D {
       return smallProduct(a, b, [rows, inner, cols]);
     }
     // Native TensorFlow multiplies transposed operands in place (MatMul's transpose flags).
-    if (tf.getBackend() === 'tensorflow') {
-      return tf.matMul(a.t, b.t, a.transposed, b.transposed);
+    if (tf.getBackend() === 'tensorflow' && a.t.dtype === 'float32') {
+      return tensorflowMatMul(a.t, b.t, a.transposed, b.transposed);
     }
     // A plain left operand whose transpose is given is shared by several products (queries,
     // keys and values of one input): packed once, XNNPACK reuses it for the others.
@@ -371,6 +372,20 @@ function gatherRowsND(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   return tf.gatherND(table, tf.reshape(ids, [-1, 1])) as tf.Tensor2D;
 }
 
+// Gradients made by gatherRows on native TensorFlow -> the row ids they scattered (every row
+// that can be non-zero; repeats allowed).
+const rowHints = new WeakMap<tf.Tensor, Int32Array>();
+
+/**
+ * The rows a gradient of gatherRows can be non-zero in (the looked-up ids, sorted, no repeats),
+ * when `g` is such a gradient as made (recorded on native TensorFlow only, where scanning an
+ * embedding's dense gradient for its non-zero rows costs two passes over it); else undefined.
+ */
+export function gradientRowHint(g: tf.Tensor): Int32Array | undefined {
+  const ids = rowHints.get(g);
+  return ids ? Int32Array.from(new Set(ids)).sort() : undefined;
+}
+
 /**
  * Rows `ids` (int32 [n]) of `table` [rows, dim]. Its gradient scatters (summing repeats) into a
  * dense [rows, dim] tensor instead of tfjs's UnsortedSegmentSum.
@@ -387,10 +402,14 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
       save([i]);
       return {
         value: gatherRowsND(t as tf.Tensor2D, i as tf.Tensor1D),
-        gradFunc: (dy, saved) => [
-          tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape),
-          tf.zerosLike(saved[0])
-        ]
+        gradFunc: (dy, saved) => {
+          const g = tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape);
+          if (tf.getBackend() === 'tensorflow') {
+            // The optimiser's row-sparse update then skips scanning the dense gradient.
+            rowHints.set(g, saved[0].dataSync() as Int32Array);
+          }
+          return [g, tf.zerosLike(saved[0])];
+        }
       };
     },
     table,

@@ -11,6 +11,7 @@ import {
   resourceApplyAdam,
   TensorflowVariable
 } from '../backend/tensorflow-ops';
+import { gradientRowHint } from '../model/ops';
 import type { IOptimizerConfig } from './types';
 
 // A tensor's Adam state as TensorFlow resource variables (native back-end): the parameter's own
@@ -66,6 +67,13 @@ function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
 // wasm a fused kernel reads each row only up to its first non-zero value; elsewhere a sum of
 // absolute values is 0 only for an all-zero row. NaN rows count as touched either way.
 function nonZeroRows(g: tf.Tensor): Int32Array {
+  // On native TensorFlow an embedding's gradient says which rows it scattered (a superset of
+  // its non-zero rows, which updates the same: a row with zero gradient and zero moments moves
+  // by exactly 0).
+  const hint = gradientRowHint(g);
+  if (hint) {
+    return hint;
+  }
   const flags = tf
     .tidy(() =>
       hasWasmKernels() && g.dtype === 'float32'
