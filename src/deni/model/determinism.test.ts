@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensorflowBindingStatus } from '../backend';
@@ -21,6 +22,25 @@ function runChildWithReason(
   );
   const { sha256, reason } = JSON.parse(
     out.trim().split('\n').pop() as string
+  ) as { sha256: string; reason: string };
+  return { hash: sha256, reason };
+}
+
+// The same child run without blocking the test worker's event loop (vitest's RPC times out
+// when a worker stays blocked for a minute, which several long synchronous children can reach).
+async function runChildAsync(
+  backend: string,
+  dir: string,
+  env: Record<string, string> = {}
+): Promise<{ hash: string; reason: string }> {
+  const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+  const { stdout } = await promisify(execFile)(
+    tsx,
+    [path.join(__dirname, 'train-child.ts'), backend, dir],
+    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env } }
+  );
+  const { sha256, reason } = JSON.parse(
+    stdout.trim().split('\n').pop() as string
   ) as { sha256: string; reason: string };
   return { hash: sha256, reason };
 }
@@ -71,11 +91,11 @@ describe.skipIf(!tfStatus.built)(
   () => {
     it.each(['1', '2'])(
       'tensorflow on %s intra-op thread(s): two processes give the same bits (real MiniLM-L6)',
-      n => {
+      async n => {
         const dir = fixtureModel('minilm-l6');
         const env = { DENI_TF_THREADS: n };
-        const a = runChildWithReason('tensorflow', dir, env);
-        const b = runChildWithReason('tensorflow', dir, env);
+        const a = await runChildAsync('tensorflow', dir, env);
+        const b = await runChildAsync('tensorflow', dir, env);
         expect(a.reason).toMatch(
           new RegExp(`native TensorFlow .* ${n} intra-op threads?`)
         );
