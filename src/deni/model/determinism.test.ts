@@ -101,7 +101,9 @@ describe.skipIf(!tfStatus.built)(
         );
         expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
         expect(b.hash).toBe(a.hash);
-      }
+      },
+      // Two processes that each load TensorFlow and MiniLM-L6 (~10 s each on an idle machine).
+      300_000
     );
   }
 );
