@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensorflowBindingStatus } from '../backend';
-import { fixtureModel, repoRoot } from './test-support';
+import { fixtureModel, repoRoot } from './testing/fixtures';
 
 function runChildWithReason(
   backend: string,
@@ -13,7 +13,7 @@ function runChildWithReason(
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const out = execFileSync(
     tsx,
-    [path.join(__dirname, 'train-child.ts'), backend, dir],
+    [path.join(__dirname, 'testing/train-child.ts'), backend, dir],
     {
       cwd: repoRoot,
       encoding: 'utf8',
@@ -36,7 +36,7 @@ async function runChildAsync(
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const { stdout } = await promisify(execFile)(
     tsx,
-    [path.join(__dirname, 'train-child.ts'), backend, dir],
+    [path.join(__dirname, 'testing/train-child.ts'), backend, dir],
     { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env } }
   );
   const { sha256, reason } = JSON.parse(

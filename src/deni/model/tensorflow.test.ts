@@ -5,7 +5,7 @@ import {
   runtimeVersions,
   tensorflowBindingStatus
 } from '../backend';
-import { defineTrainStepTests } from './train-step-cases';
+import { defineTrainStepTests } from './testing/train-step-cases';
 
 /*
  * The native TensorFlow back-end for real (tfjs-node built by scripts/setup.sh against the venv's

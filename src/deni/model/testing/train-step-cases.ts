@@ -3,23 +3,23 @@
 // TensorFlow). Test support, not public API.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
-import { Rng } from '../random';
-import { encodeBatch } from '../text';
+import { initBackend } from '../../backend';
+import { Rng } from '../../random';
+import { encodeBatch } from '../../text';
 import {
   batchTensors,
   forward,
   initHead,
   loadModel,
   readSafetensors
-} from './index';
+} from '../index';
 import {
   fixtureModel,
   maxAbsDiff,
   reference,
   scratchFile,
   SENTENCES
-} from './test-support';
+} from './fixtures';
 
 // One full fine-tuning step (every tensor trains) of ours vs PyTorch from identical weights:
 // the updated weights must agree within 1e-4. SGD with a large rate exposes gradient errors

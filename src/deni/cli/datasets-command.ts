@@ -1,0 +1,42 @@
+/** `deni datasets`: the data sets with their cards; `--fetch` caches paper sets. */
+import { PAPER_DATASET_IDS } from '../contract/datasets';
+import { CliError, EXIT_CODES, type CliCommand } from './common';
+
+/** Registers `deni datasets`. */
+export const datasetsCommand: CliCommand = program => {
+  program
+    .command('datasets')
+    .description(
+      'List the data sets (built-in, paper sets from the Hub) with their cards.'
+    )
+    .option('--json', 'print JSON')
+    .option(
+      '--fetch <names...>',
+      `download paper data sets (${PAPER_DATASET_IDS.join(', ')}) into the cache, for offline use`
+    )
+    .action(async (opts: { json?: boolean; fetch?: string[] }) => {
+      const { fetchHubDataset, formatDataCards, listDatasets } =
+        await import('../data');
+      if (opts.fetch) {
+        for (const name of opts.fetch) {
+          try {
+            const dir = await fetchHubDataset(name, {
+              onProgress: (m: string) => process.stderr.write(`${m}\n`)
+            });
+            process.stdout.write(`${name}: cached in ${dir}\n`);
+          } catch (e) {
+            throw new CliError(
+              `could not fetch ${name}: ${(e as Error).message}`,
+              EXIT_CODES.runFailure
+            );
+          }
+        }
+        return;
+      }
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(listDatasets(), null, 2)}\n`
+          : `${formatDataCards()}\n`
+      );
+    });
+};
