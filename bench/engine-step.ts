@@ -2,9 +2,12 @@
 // vs PyTorch + transformers on the same checkpoint (minilm-l6), batch 8, sequence length 50, full
 // fine-tuning, dropout off on both sides. Rounds alternate ours / PyTorch; we report per-side
 // medians, their ratio, and our model-level GFLOP/s against numpy's float32 matmul peak.
+// Also reports each side's CPU time per step (all its threads) and their ratio, which a shared
+// machine disturbs far less than wall time, and the load average during the run.
 // Usage: npx tsx bench/engine-step.ts [--rounds 5] [--steps 4] [--backend wasm] [--model minilm-l6]
 //        [--torch-threads N] (default: torch's own choice, one per core)
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { initBackend, parseBackendName } from '../src/deni/backend';
@@ -52,15 +55,26 @@ async function main(): Promise<void> {
   await ask({ cmd: 'steps', n: 2 });
   const ours: number[] = [];
   const theirs: number[] = [];
+  // CPU time per step (all threads of the process): on a shared machine it is far less
+  // disturbed by other processes than wall time, as long as no side spins while waiting.
+  const oursCpu: number[] = [];
+  const theirsCpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
     for (let s = 0; s < stepsPerRound; s++) {
+      const c0 = process.cpuUsage();
       ours.push(await ourStep());
+      const c = process.cpuUsage(c0);
+      oursCpu.push((c.user + c.system) / 1000);
     }
-    theirs.push(
-      ...(await ask<{ ms: number[] }>({ cmd: 'steps', n: stepsPerRound })).ms
-    );
+    const t = await ask<{ ms: number[]; cpu_ms?: number[] }>({
+      cmd: 'steps',
+      n: stepsPerRound
+    });
+    theirs.push(...t.ms);
+    theirsCpu.push(...(t.cpu_ms ?? []));
     process.stderr.write(
-      `round ${r + 1}/${rounds}: ours ${median(ours).toFixed(0)} ms, torch ${median(theirs).toFixed(0)} ms\n`
+      `round ${r + 1}/${rounds}: ours ${median(ours).toFixed(0)} ms (cpu ${median(oursCpu).toFixed(0)}), ` +
+        `torch ${median(theirs).toFixed(0)} ms (cpu ${theirsCpu.length ? median(theirsCpu).toFixed(0) : '?'})\n`
     );
   }
   const { gflops: peak } = await ask<{ gflops: number }>({ cmd: 'peak' });
@@ -87,6 +101,15 @@ async function main(): Promise<void> {
     oursMedianMs: Number(oursMs.toFixed(1)),
     torchMedianMs: Number(theirsMs.toFixed(1)),
     ratio: Number((oursMs / theirsMs).toFixed(2)),
+    oursCpuMedianMs: Number(median(oursCpu).toFixed(1)),
+    torchCpuMedianMs: theirsCpu.length
+      ? Number(median(theirsCpu).toFixed(1))
+      : null,
+    cpuRatio: theirsCpu.length
+      ? Number((median(oursCpu) / median(theirsCpu)).toFixed(2))
+      : null,
+    load: os.loadavg().map(l => Number(l.toFixed(1))),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
     torchThreads: info.threads,
     torchVersion: info.torch,
     stepGflop: Number((stepFlops / 1e9).toFixed(2)),

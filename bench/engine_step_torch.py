@@ -3,7 +3,7 @@
 Reads commands on stdin, one per line, answers one JSON line each:
   {"cmd": "setup", "dir": MODEL_DIR, "ids": [[...]], "mask": [[...]], "labels": [...], "classes": n,
    "threads": optional torch thread count}
-  {"cmd": "steps", "n": K}  -> {"ms": [per-step wall ms]}   forward + backward + Adam step, full fine-tuning
+  {"cmd": "steps", "n": K}  -> {"ms": [per-step wall ms], "cpu_ms": [per-step CPU ms, all threads]}   forward + backward + Adam step, full fine-tuning
   {"cmd": "peak"}           -> {"gflops": numpy float32 matmul peak on this machine}
 Dropout is off (eval mode) on both sides so the work is identical; torch uses its default threads.
 """
@@ -48,11 +48,14 @@ def step():
 
 def steps(n):
     ms = []
+    cpu_ms = []
     for _ in range(n):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         step()
+        cpu_ms.append((time.process_time() - c0) * 1000)
         ms.append((time.perf_counter() - t0) * 1000)
-    return {"ms": ms}
+    return {"ms": ms, "cpu_ms": cpu_ms}
 
 
 def peak():

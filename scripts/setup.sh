@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the product and its tests need, idempotently: Debian packages (Chromium for
 # UI tests, redis-server for the distributed executor), npm packages, the project virtual
-# environment with JupyterLab, the built extension (installed as a prebuilt extension through
+# environment with JupyterLab, native TensorFlow (tfjs-node built against the venv's TensorFlow;
+# optional), the built extension (installed as a prebuilt extension through
 # `pip install .`), the DENI kernelspec and the model files. Each step is skipped when its inputs
 # have not changed since it last succeeded (stamps in .cache/setup/), so a second run is quick.
 set -euo pipefail
@@ -81,6 +82,11 @@ else
   mark pip requirements-dev.txt
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
+
+# --- native TensorFlow back-end ----------------------------------------------------------------
+# tfjs-node(-gpu) built against the venv's PyPI TensorFlow (scripts/setup-native-tf.sh). Optional:
+# when a step fails it says which and why, and the product runs on wasm.
+bash scripts/setup-native-tf.sh || say "continuing without native TensorFlow (the wasm back-end is used)"
 
 # --- build: the plugin (tsc + @jupyterlab/builder) and the Node side (esbuild) -----------------
 SRC_FILES=$(git ls-files -co --exclude-standard src schema style package.json tsconfig*.json scripts/build-node.mjs pyproject.toml 2>/dev/null | sort)

@@ -2,6 +2,8 @@
 export {
   initBackend,
   currentBackend,
+  describeTensorflow,
+  runtimeVersions,
   defaultProbe,
   readTensor,
   wasmDir
@@ -27,3 +29,15 @@ export {
   webgpuModeNote,
   type IAdapterInfoLike
 } from './webgpu';
+export {
+  NATIVE_PREFIX,
+  TF_THREADS_ENV,
+  TFJS_NODE_DIR_ENV,
+  TFJS_NODE_PACKAGES,
+  nativeTensorflowReport,
+  tensorflowBindingStatus,
+  tensorflowThreadCount,
+  type ILoadedTensorflow,
+  type INativeTensorflowReport,
+  type ITfjsNodeLocation
+} from './native-tensorflow';

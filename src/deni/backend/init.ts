@@ -18,15 +18,14 @@ import {
   type IBackendProbe,
   chooseBackend
 } from './select';
+import {
+  type ILoadedTensorflow,
+  loadTfjsNode,
+  loadedTensorflow
+} from './native-tensorflow';
 import { wasmThreadCount } from './threads';
 import { installWasmKernels } from './wasm-kernels';
 import { registerThreadedWasm } from './wasm-threads';
-
-/** Native TensorFlow bindings, best first; optional, never a dependency of the package. */
-const TFJS_NODE_PACKAGES = [
-  '@tensorflow/tfjs-node-gpu',
-  '@tensorflow/tfjs-node'
-];
 
 const WASM_FILE = 'tfjs-backend-wasm-simd.wasm';
 
@@ -76,37 +75,35 @@ export function wasmDir(): string {
   );
 }
 
+/** The sentence of a run's back-end reason for native TensorFlow. */
+export function describeTensorflow(t: ILoadedTensorflow): string {
+  return (
+    `native TensorFlow${t.tensorflowVersion ? ` ${t.tensorflowVersion}` : ''} through ${t.package} on the ${t.gpu ? 'GPU' : 'CPU'}, ` +
+    `${t.threads} intra-op thread${t.threads > 1 ? 's' : ''} ($DENI_TF_THREADS)`
+  );
+}
+
 interface IGpuLike {
   requestAdapter(): Promise<unknown>;
 }
 
 let webgpuGpu: IGpuLike | null = null;
 
-/** Probes the optional back-ends for real: imports the packages, asks Dawn for an adapter. */
+/** Probes the optional back-ends for real: loads tfjs-node, asks Dawn for an adapter. */
 export const defaultProbe: IBackendProbe = {
   async tensorflow(): Promise<Availability> {
-    const errors: string[] = [];
-    for (const pkg of TFJS_NODE_PACKAGES) {
-      try {
-        await importOptional(pkg);
-        if (tf.findBackend('tensorflow')) {
-          return { ok: true, detail: `native TensorFlow through ${pkg}` };
-        }
-        errors.push(
-          `${pkg} loaded but registered no 'tensorflow' back-end (tfjs-core version mismatch?)`
-        );
-      } catch (e) {
-        const text = errorText(e);
-        // "not installed" is the usual case and says nothing more than the message below.
-        if (!/Cannot find (package|module)/.test(text)) {
-          errors.push(`${pkg}: ${text}`);
-        }
+    try {
+      const t = loadTfjsNode(fileURLToPath(moduleUrl()));
+      if (!tf.findBackend('tensorflow')) {
+        return {
+          ok: false,
+          why: `${t.package} loaded but registered no 'tensorflow' back-end (tfjs-core version mismatch?)`
+        };
       }
+      return { ok: true, detail: describeTensorflow(t) };
+    } catch (e) {
+      return { ok: false, why: e instanceof Error ? e.message : String(e) };
     }
-    return {
-      ok: false,
-      why: `neither ${TFJS_NODE_PACKAGES.join(' nor ')} is installed (npm install @tensorflow/tfjs-node@4.22.0)${errors.length ? ` [${errors.join('; ')}]` : ''}`
-    };
   },
   async webgpu(): Promise<Availability> {
     // Outside the try: a bad DENI_WEBGPU_DETERMINISTIC is a configuration error, not "unavailable".
@@ -227,6 +224,7 @@ async function start(name: IBackendChoice['name']): Promise<string> {
   // The pool tfjs-wasm really made (the thread count never changes results, only speed).
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = Math.max(1, getThreadsCount());
+  wasmThreadsCount = threads;
   let kernels =
     'fused SIMD kernels (Adam, GELU, LayerNorm, attention products, bias gradients, transpose)';
   try {
@@ -239,6 +237,8 @@ async function start(name: IBackendChoice['name']): Promise<string> {
 }
 
 let current: IBackendChoice | null = null;
+// The pool tfjs-wasm made, once started.
+let wasmThreadsCount: number | null = null;
 
 /**
  * Chooses and starts a tfjs back-end (default wasm). `auto` takes the fastest available and the
@@ -257,6 +257,29 @@ export async function initBackend(
   const note = await start(choice.name);
   current = note ? { ...choice, reason: `${choice.reason}; ${note}` } : choice;
   return { ...current };
+}
+
+/**
+ * What a run records about the back-end it ran on (RunResult.versions): the back-end, its thread
+ * count and, on native TensorFlow, TensorFlow's version, the tfjs-node package and the device.
+ */
+export function runtimeVersions(): Record<string, string> {
+  const name = current?.name ?? tf.getBackend();
+  const out: Record<string, string> = { backend: name };
+  if (name === 'tensorflow') {
+    const t = loadedTensorflow();
+    if (t) {
+      out.tensorflow = t.tensorflowVersion ?? 'unknown';
+      out['tfjs-node'] = t.package;
+      out.device = t.gpu ? 'GPU' : 'CPU';
+      out.threads = String(t.threads);
+    }
+  } else if (name === 'wasm') {
+    out.threads = String(wasmThreadsCount ?? 1);
+  } else if (name === 'cpu') {
+    out.threads = '1';
+  }
+  return out;
 }
 
 /** The back-end in use, or null before initBackend. */

@@ -12,7 +12,12 @@ async function main(): Promise<void> {
     const choice = await initBackend(parseBackendName(requested));
     const value = await tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).data();
     process.stdout.write(
-      `${JSON.stringify({ ...choice, active: tf.getBackend(), value: Array.from(value) })}\n`
+      `${JSON.stringify({
+        ...choice,
+        active: tf.getBackend(),
+        value: Array.from(value),
+        tfEnv: (globalThis as { __deniTfEnv?: unknown }).__deniTfEnv
+      })}\n`
     );
   } catch (e) {
     process.stdout.write(

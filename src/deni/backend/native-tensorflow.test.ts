@@ -1,6 +1,7 @@
 import { buildSync } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import {
+  chmodSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
@@ -33,6 +34,12 @@ function standIn(pkg: string): string {
 const tf = require('@tensorflow/tfjs-core');
 const cpu = require('@tensorflow/tfjs-backend-cpu');
 globalThis.__deniLoaded = (globalThis.__deniLoaded || []).concat(${JSON.stringify(pkg)});
+// What TensorFlow would read when the real binding loads.
+globalThis.__deniTfEnv = {
+  intra: process.env.TF_NUM_INTRAOP_THREADS,
+  inter: process.env.TF_NUM_INTEROP_THREADS,
+  deterministic: process.env.TF_DETERMINISTIC_OPS
+};
 if (!tf.findBackendFactory('tensorflow')) {
   tf.registerBackend('tensorflow', () => new cpu.MathBackendCPU(), 3);
   for (const k of tf.getKernelsForBackend('cpu')) {
@@ -46,8 +53,15 @@ module.exports = { version: 'stand-in', package: ${JSON.stringify(pkg)} };
 const BROKEN =
   "throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory');\n";
 
-/** An application folder with the engine bundle and the given optional packages. */
-function app(installed: Record<string, 'works' | 'broken'>): string {
+/**
+ * An application folder with the engine bundle and the given optional packages, in its
+ * node_modules or (`where: 'setup'`) in .cache/tfjs-node/node_modules, where scripts/setup.sh
+ * builds tfjs-node.
+ */
+function app(
+  installed: Record<string, 'works' | 'broken'>,
+  where: 'node_modules' | 'setup' = 'node_modules'
+): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'deni-tfnode-'));
   scratch.push(dir);
   const scope = path.join(dir, 'node_modules/@tensorflow');
@@ -61,7 +75,11 @@ function app(installed: Record<string, 'works' | 'broken'>): string {
     symlinkSync(path.join(realModules, pkg), path.join(scope, pkg), 'dir');
   }
   for (const [pkg, kind] of Object.entries(installed)) {
-    const p = path.join(dir, 'node_modules', pkg);
+    const p = path.join(
+      dir,
+      where === 'setup' ? '.cache/tfjs-node/node_modules' : 'node_modules',
+      pkg
+    );
     mkdirSync(p, { recursive: true });
     writeFileSync(
       path.join(p, 'package.json'),
@@ -82,13 +100,37 @@ interface IChildResult {
   active?: string;
   value?: number[];
   error?: string;
+  tfEnv?: { intra?: string; inter?: string; deterministic?: string };
 }
 
-function run(dir: string, backend: string): IChildResult {
+// A PATH whose nvidia-smi lists one GPU (the probe asks it whether a GPU is visible), or none
+// that finds any nvidia-smi.
+function pathWith(gpu: boolean): string {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'deni-tfnode-bin-'));
+  scratch.push(bin);
+  if (gpu) {
+    const smi = path.join(bin, 'nvidia-smi');
+    writeFileSync(smi, '#!/bin/sh\necho "GPU 0: Stand-in GPU (UUID: GPU-0)"\n');
+    chmodSync(smi, 0o755);
+  }
+  return [bin, path.dirname(process.execPath)].join(path.delimiter);
+}
+
+function run(
+  dir: string,
+  backend: string,
+  env: NodeJS.ProcessEnv = {}
+): IChildResult {
   const out = execFileSync(process.execPath, ['child.mjs', backend], {
     cwd: dir,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: pathWith(false),
+      HOME: process.env.HOME,
+      DENI_WASM_THREADS: '1',
+      ...env
+    }
   });
   return JSON.parse(out.trim().split('\n').pop() as string) as IChildResult;
 }
@@ -129,7 +171,7 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
     );
     const explicit = run(dir, 'tensorflow');
     expect(explicit.error).toMatch(
-      /Back-end 'tensorflow' is not available: neither .*installed \(npm install @tensorflow\/tfjs-node/
+      /Back-end 'tensorflow' is not available: neither .*installed \(scripts\/setup\.sh builds @tensorflow\/tfjs-node/
     );
   });
 
@@ -140,30 +182,60 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
       expect(r.name).toBe('tensorflow');
       expect(r.active).toBe('tensorflow');
       expect(r.reason).toMatch(
-        /native TensorFlow through @tensorflow\/tfjs-node-gpu/
+        /native TensorFlow through @tensorflow\/tfjs-node-gpu on the CPU/
       );
       expect(r.value).toEqual([3, 3, 3, 3]);
     }
   });
 
-  it('prefers tfjs-node-gpu over tfjs-node, and uses tfjs-node alone', () => {
-    const both = run(
-      app({
-        '@tensorflow/tfjs-node-gpu': 'works',
-        '@tensorflow/tfjs-node': 'works'
-      }),
-      'auto'
+  it('prefers tfjs-node-gpu when nvidia-smi lists a GPU, tfjs-node otherwise, and uses either alone', () => {
+    const both = app({
+      '@tensorflow/tfjs-node-gpu': 'works',
+      '@tensorflow/tfjs-node': 'works'
+    });
+    expect(run(both, 'auto', { PATH: pathWith(true) }).reason).toMatch(
+      /through @tensorflow\/tfjs-node-gpu /
     );
-    expect(both.reason).toMatch(/through @tensorflow\/tfjs-node-gpu/);
-    const cpuOnly = run(app({ '@tensorflow/tfjs-node': 'works' }), 'auto');
+    expect(run(both, 'auto').reason).toMatch(/through @tensorflow\/tfjs-node /);
+    // CUDA_VISIBLE_DEVICES='' hides the GPU nvidia-smi lists.
+    expect(
+      run(both, 'auto', { PATH: pathWith(true), CUDA_VISIBLE_DEVICES: '' })
+        .reason
+    ).toMatch(/through @tensorflow\/tfjs-node /);
+    const cpuOnly = run(app({ '@tensorflow/tfjs-node': 'works' }), 'auto', {
+      PATH: pathWith(true)
+    });
     expect(cpuOnly.name).toBe('tensorflow');
-    expect(cpuOnly.reason).toMatch(/through @tensorflow\/tfjs-node\)/);
+    expect(cpuOnly.reason).toMatch(/through @tensorflow\/tfjs-node /);
+  });
+
+  it("finds the tfjs-node scripts/setup.sh builds in .cache/tfjs-node, and sets TensorFlow's threads and determinism before loading it", () => {
+    const dir = app({ '@tensorflow/tfjs-node': 'works' }, 'setup');
+    const r = run(dir, 'auto', { DENI_WASM_THREADS: '2' });
+    expect(r.name).toBe('tensorflow');
+    expect(r.reason).toMatch(
+      /through @tensorflow\/tfjs-node on the CPU, 2 intra-op threads/
+    );
+    expect(r.tfEnv).toEqual({ intra: '2', inter: '1', deterministic: '1' });
+    const own = run(dir, 'tensorflow', { DENI_TF_THREADS: '3' });
+    expect(own.tfEnv?.intra).toBe('3');
+    expect(run(dir, 'tensorflow', { DENI_TF_THREADS: 'many' }).error).toMatch(
+      /DENI_TF_THREADS='many' is not valid/
+    );
+    // $DENI_TFJS_NODE_DIR names such a folder anywhere.
+    const elsewhere = app({});
+    expect(run(elsewhere, 'auto').name).toBe('wasm');
+    expect(
+      run(elsewhere, 'auto', {
+        DENI_TFJS_NODE_DIR: path.join(dir, '.cache/tfjs-node')
+      }).name
+    ).toBe('tensorflow');
   });
 
   it('a tfjs-node-gpu whose native library is missing is reported, and tfjs-node takes over', () => {
     const broken = app({ '@tensorflow/tfjs-node-gpu': 'broken' });
     expect(run(broken, 'tensorflow').error).toMatch(
-      /@tensorflow\/tfjs-node-gpu: libtensorflow\.so\.2: cannot open shared object/
+      /@tensorflow\/tfjs-node-gpu: libtensorflow\.so\.2: cannot open shared object.*native binding is not built/
     );
     const auto = run(broken, 'auto');
     expect(auto.name).toBe('wasm');
@@ -176,6 +248,6 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
       'tensorflow'
     );
     expect(fallback.name).toBe('tensorflow');
-    expect(fallback.reason).toMatch(/through @tensorflow\/tfjs-node\)/);
+    expect(fallback.reason).toMatch(/through @tensorflow\/tfjs-node /);
   });
 });

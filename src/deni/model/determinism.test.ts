@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tensorflowBindingStatus } from '../backend';
 import { fixtureModel, repoRoot } from './testing/fixtures';
 
 function runChildWithReason(
@@ -20,6 +22,25 @@ function runChildWithReason(
   );
   const { sha256, reason } = JSON.parse(
     out.trim().split('\n').pop() as string
+  ) as { sha256: string; reason: string };
+  return { hash: sha256, reason };
+}
+
+// The same child run without blocking the test worker's event loop (vitest's RPC times out
+// when a worker stays blocked for a minute, which several long synchronous children can reach).
+async function runChildAsync(
+  backend: string,
+  dir: string,
+  env: Record<string, string> = {}
+): Promise<{ hash: string; reason: string }> {
+  const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
+  const { stdout } = await promisify(execFile)(
+    tsx,
+    [path.join(__dirname, 'testing/train-child.ts'), backend, dir],
+    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env } }
+  );
+  const { sha256, reason } = JSON.parse(
+    stdout.trim().split('\n').pop() as string
   ) as { sha256: string; reason: string };
   return { hash: sha256, reason };
 }
@@ -59,3 +80,30 @@ describe('same seed + same back-end => bit-identical across processes', () => {
     expect(runs[2].hash).toBe(runs[0].hash);
   });
 });
+
+// Native TensorFlow (tfjs-node built by scripts/setup.sh): for a fixed intra-op thread count, two
+// processes give the same bits (TF_DETERMINISTIC_OPS on, one inter-op thread, the intra-op pool
+// pinned before the binding loads). Different thread counts split TensorFlow's reductions and
+// oneDNN's products differently, so they may differ in the last bits (bench/README.md).
+const tfStatus = tensorflowBindingStatus();
+describe.skipIf(!tfStatus.built)(
+  `native tensorflow${tfStatus.built ? '' : ` (skipped: ${tfStatus.why})`}`,
+  () => {
+    it.each(['1', '2'])(
+      'tensorflow on %s intra-op thread(s): two processes give the same bits (real MiniLM-L6)',
+      async n => {
+        const dir = fixtureModel('minilm-l6');
+        const env = { DENI_TF_THREADS: n };
+        const a = await runChildAsync('tensorflow', dir, env);
+        const b = await runChildAsync('tensorflow', dir, env);
+        expect(a.reason).toMatch(
+          new RegExp(`native TensorFlow .* ${n} intra-op threads?`)
+        );
+        expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(b.hash).toBe(a.hash);
+      },
+      // Two processes that each load TensorFlow and MiniLM-L6 (~10 s each on an idle machine).
+      300_000
+    );
+  }
+);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
+import { initBackend, tensorflowBindingStatus } from '../backend';
 import { Rng } from '../random';
 import {
   activation,
@@ -10,8 +10,10 @@ import {
   feedForwardGelu,
   gatherRows,
   geluErfWasm,
+  gradientRowHint,
   isTrainable,
   layerNorm,
+  layerNormWithGrad,
   markFrozen,
   matMulWT,
   softmax,
@@ -363,6 +365,90 @@ describe('wasm fast paths give the cpu results', () => {
         expect(maxAbsDiff(cpu[i], wasm[i])).toBeLessThan(2e-5);
       }
     }
+  });
+
+  it("LayerNorm with its written-out gradient (native TensorFlow's route) equals tfjs autodiff of the forward on cpu, and on tensorflow where built", async () => {
+    const tfBuilt = tensorflowBindingStatus().built;
+    for (const shape of [
+      [5, 6],
+      [2, 3, 8],
+      [7, 384]
+    ]) {
+      const run = async (
+        backend: 'cpu' | 'tensorflow',
+        norm: typeof layerNorm
+      ) => {
+        await initBackend(backend);
+        const rng = new Rng(12);
+        const d = shape[shape.length - 1];
+        const x = tf.add(tf.mul(rand(rng, shape), 3), 1);
+        const gamma = rand(rng, [d]);
+        const beta = rand(rng, [d]);
+        const up = rand(rng, shape);
+        const value = norm(x, gamma, beta, 1e-5);
+        const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(norm(a, g, b, 1e-5), up))
+        )([x, gamma, beta]);
+        expect(grads.map(t => t.shape)).toEqual([shape, [d], [d]]);
+        return [value, ...grads].map(t => t.dataSync());
+      };
+      const autodiff = await run('cpu', layerNorm);
+      const written = await run('cpu', layerNormWithGrad);
+      const native = tfBuilt ? await run('tensorflow', layerNorm) : null;
+      for (let i = 0; i < 4; i++) {
+        expect(maxAbsDiff(autodiff[i], written[i])).toBeLessThan(2e-5);
+        if (native) {
+          expect(maxAbsDiff(autodiff[i], native[i])).toBeLessThan(2e-5);
+        }
+      }
+    }
+    await initBackend('cpu');
+  });
+
+  it("gatherRows' gradient names its rows on native tensorflow (sorted, no repeats) and nowhere else", async () => {
+    const run = async (backend: 'cpu' | 'tensorflow') => {
+      await initBackend(backend);
+      const table = tf.variable(tf.ones([10, 2]));
+      const ids = tf.tensor1d([7, 2, 7, 0], 'int32');
+      const g = tf.grads((t: tf.Tensor) =>
+        tf.sum(gatherRows(t as tf.Tensor2D, ids))
+      )([table])[0];
+      return gradientRowHint(g);
+    };
+    expect(await run('cpu')).toBeUndefined();
+    if (tensorflowBindingStatus().built) {
+      expect(Array.from((await run('tensorflow')) ?? [])).toEqual([0, 2, 7]);
+    }
+    await initBackend('cpu');
+  });
+
+  it('batchMatMul and matMulWT on native tensorflow (transpose flags) give the cpu values and gradients, where built', async () => {
+    if (!tensorflowBindingStatus().built) {
+      return;
+    }
+    const run = async (backend: 'cpu' | 'tensorflow') => {
+      await initBackend(backend);
+      const rng = new Rng(13);
+      const a = rand(rng, [3, 5, 4]) as tf.Tensor3D;
+      const b = rand(rng, [3, 4, 6]) as tf.Tensor3D;
+      const up = rand(rng, [3, 5, 6]);
+      const x = rand(rng, [7, 4]) as tf.Tensor2D;
+      const w = rand(rng, [9, 4]) as tf.Tensor2D;
+      const up2 = rand(rng, [7, 9]);
+      const g1 = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.mul(batchMatMul(p as tf.Tensor3D, q as tf.Tensor3D), up))
+      )([a, b]);
+      const g2 = tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+        tf.sum(tf.mul(matMulWT(p as tf.Tensor2D, q as tf.Tensor2D), up2))
+      )([x, w]);
+      return [batchMatMul(a, b), ...g1, matMulWT(x, w), ...g2].map(t =>
+        t.dataSync()
+      );
+    };
+    const cpu = await run('cpu');
+    const native = await run('tensorflow');
+    cpu.forEach((c, i) => expect(maxAbsDiff(c, native[i])).toBeLessThan(1e-5));
+    await initBackend('cpu');
   });
 
   it('softmax: the fused wasm gradient equals tfjs autodiff on cpu (rows, 4-D input, width tails)', async () => {

@@ -13,6 +13,7 @@ import {
   type IHeadView
 } from '../backend/wasm-kernels';
 import { ERF_DENOMINATOR, ERF_NUMERATOR } from '../backend/wasm-kernels-wat';
+import { tensorflowMatMul } from '../backend/tensorflow-ops';
 
 /*
  * Operations with hand-written gradients. tfjs-wasm runs matmuls with a transpose flag ~10x
@@ -121,6 +122,10 @@ function product(a: Operand, b: Operand): tf.Tensor2D {
       rows * cols * inner <= SMALL_MACS
     ) {
       return smallProduct(a, b, [rows, inner, cols]);
+    }
+    // Native TensorFlow multiplies transposed operands in place (MatMul's transpose flags).
+    if (tf.getBackend() === 'tensorflow' && a.t.dtype === 'float32') {
+      return tensorflowMatMul(a.t, b.t, a.transposed, b.transposed);
     }
     // A plain left operand whose transpose is given is shared by several products (queries,
     // keys and values of one input): packed once, XNNPACK reuses it for the others.
@@ -277,6 +282,19 @@ function bmm(
   b: tf.Tensor3D,
   bPerm: number[]
 ): tf.Tensor3D {
+  if (tf.getBackend() === 'tensorflow') {
+    // Native TensorFlow reads swapped last axes in place (BatchMatMul's adjoint flags).
+    const swapped = (perm: number[]): boolean =>
+      perm.join() === SWAP_LAST.join();
+    const flagA = swapped(aPerm);
+    const flagB = swapped(bPerm);
+    return tf.matMul(
+      flagA ? a : permute(a, aPerm),
+      flagB ? b : permute(b, bPerm),
+      flagA,
+      flagB
+    );
+  }
   if (tf.getBackend() !== 'wasm') {
     return tf.matMul(permute(a, aPerm), permute(b, bPerm));
   }
@@ -354,6 +372,20 @@ function gatherRowsND(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   return tf.gatherND(table, tf.reshape(ids, [-1, 1])) as tf.Tensor2D;
 }
 
+// Gradients made by gatherRows on native TensorFlow -> the row ids they scattered (every row
+// that can be non-zero; repeats allowed).
+const rowHints = new WeakMap<tf.Tensor, Int32Array>();
+
+/**
+ * The rows a gradient of gatherRows can be non-zero in (the looked-up ids, sorted, no repeats),
+ * when `g` is such a gradient as made (recorded on native TensorFlow only, where scanning an
+ * embedding's dense gradient for its non-zero rows costs two passes over it); else undefined.
+ */
+export function gradientRowHint(g: tf.Tensor): Int32Array | undefined {
+  const ids = rowHints.get(g);
+  return ids ? Int32Array.from(new Set(ids)).sort() : undefined;
+}
+
 /**
  * Rows `ids` (int32 [n]) of `table` [rows, dim]. Its gradient scatters (summing repeats) into a
  * dense [rows, dim] tensor instead of tfjs's UnsortedSegmentSum.
@@ -370,10 +402,14 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
       save([i]);
       return {
         value: gatherRowsND(t as tf.Tensor2D, i as tf.Tensor1D),
-        gradFunc: (dy, saved) => [
-          tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape),
-          tf.zerosLike(saved[0])
-        ]
+        gradFunc: (dy, saved) => {
+          const g = tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, shape);
+          if (tf.getBackend() === 'tensorflow') {
+            // The optimiser's row-sparse update then skips scanning the dense gradient.
+            rowHints.set(g, saved[0].dataSync() as Int32Array);
+          }
+          return [g, tf.zerosLike(saved[0])];
+        }
       };
     },
     table,
@@ -396,6 +432,53 @@ function layerNormParts(
 }
 
 /**
+ * LayerNorm from tf ops with its gradient written out (native TensorFlow): the forward's ops, and
+ * dx = rstd (dxh - mean(dxh) - xh mean(dxh xh)) with dxh = dy gamma, dgamma and dbeta as sums over
+ * rows; 11 ops where tfjs's autodiff of the forward takes about twice as many, each a kernel
+ * launch and a pass over the tensor.
+ */
+export function layerNormWithGrad(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number
+): tf.Tensor {
+  return withGrad(
+    ([xi, g, b], save) => {
+      const mean = tf.mean(xi, -1, true);
+      const centred = tf.sub(xi, mean);
+      const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), eps));
+      const xh = tf.mul(centred, rstd);
+      save([xh, g, rstd]);
+      return {
+        value: tf.add(tf.mul(xh, g), b),
+        gradFunc: (dy, [xhs, gs, r]) => {
+          const rows = xhs.size / xhs.shape[xhs.rank - 1];
+          const dy2 = tf.reshape(dy, [rows, -1]);
+          const xh2 = tf.reshape(xhs, [rows, -1]);
+          const dxh = tf.mul(dy2, gs);
+          const dx = tf.mul(
+            tf.sub(
+              tf.sub(dxh, tf.mean(dxh, -1, true)),
+              tf.mul(xh2, tf.mean(tf.mul(dxh, xh2), -1, true))
+            ),
+            tf.reshape(r, [rows, 1])
+          );
+          return [
+            tf.reshape(dx, xhs.shape),
+            tf.reshape(tf.sum(tf.mul(dy2, xh2), 0), g.shape),
+            tf.reshape(tf.sum(dy2, 0), b.shape)
+          ];
+        }
+      };
+    },
+    x,
+    gamma,
+    beta
+  );
+}
+
+/**
  * LayerNorm over the last axis (biased variance, like torch). On wasm the forward and the
  * gradient are one fused kernel each (tfjs's autodiff of the forward costs ~3 ms per [400, 384]
  * call there, 40 ms of a MiniLM step, and the forward's seven tf ops ~0.5 ms); elsewhere tfjs
@@ -407,6 +490,9 @@ export function layerNorm(
   beta: tf.Tensor,
   eps: number
 ): tf.Tensor {
+  if (tf.getBackend() === 'tensorflow') {
+    return layerNormWithGrad(x, gamma, beta, eps);
+  }
   if (!hasWasmKernels()) {
     return layerNormParts(x, gamma, beta, eps)[0];
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import os from 'node:os';
-import { initBackend } from '../backend';
+import { initBackend, runtimeVersions } from '../backend';
 import {
   augment,
   loadDataset,
@@ -212,6 +212,8 @@ export async function executeRun(
       versions: {
         node: process.versions.node,
         'tfjs-core': tf.version_core,
+        // back-end, threads, and on native TensorFlow its version, package and device
+        ...runtimeVersions(),
         model: loaded.dir,
         architecture: loaded.config.architecture
       },
