@@ -61,6 +61,15 @@ export interface IGroupStats {
   testForwardPasses?: number;
   /** Largest peak resident set size over the runs, bytes. */
   peakRssBytes?: number;
+  /**
+   * Smallest std reduction these runs and default's could have detected: the largest ratio
+   * r < 1 (this group's std / default's) at which Brown-Forsythe reaches `detectPower` at
+   * `detectAlpha` (normal scores assumed; see report/power.ts). Null when no ratio >= 0.01 is
+   * detectable (too few runs); absent for default and for reports of running sweeps.
+   */
+  detectableStdRatio?: number | null;
+  detectPower?: number;
+  detectAlpha?: number;
 }
 
 /** A paper-style table: rows strategies, columns configurations, cells "mean (std)". */
