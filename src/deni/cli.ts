@@ -82,6 +82,67 @@ function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+function numberOption(name: string, above: number, below: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > above && n < below)) {
+      throw new InvalidArgumentError(
+        `${name} must be a number above ${above}${below < Infinity ? ` and below ${below}` : ''}, got ${JSON.stringify(value)}.`
+      );
+    }
+    return n;
+  };
+}
+
+/** `deni plan --spec / --detect-std-ratio`: runs needed, expected time, warnings. */
+async function studyPlanCommand(opts: {
+  spec?: string;
+  detectStdRatio?: number;
+  power: number;
+  alpha: number;
+  pilot?: string;
+  store: string;
+  workers?: number;
+  measure: boolean;
+  remeasure?: boolean;
+  json?: boolean;
+}): Promise<void> {
+  const { planStudy, formatStudyPlan, pilotFromResults } =
+    await import('./planning');
+  const spec = opts.spec ? readSpec(opts.spec).spec : undefined;
+  let scores;
+  if (opts.pilot) {
+    const { results } = sweepResults(opts.store, opts.pilot);
+    try {
+      scores = pilotFromResults(opts.pilot, results);
+    } catch (e) {
+      throw new CliError(`--pilot: ${(e as Error).message}`, EXIT_CODES.usage);
+    }
+  }
+  let plan;
+  try {
+    plan = await planStudy({
+      spec,
+      question:
+        opts.detectStdRatio !== undefined
+          ? { ratio: opts.detectStdRatio, power: opts.power, alpha: opts.alpha }
+          : undefined,
+      scores,
+      workers: opts.workers,
+      measure: opts.measure,
+      refresh: opts.remeasure,
+      log: line => process.stderr.write(`${line}\n`)
+    });
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT_CODES.usage);
+  }
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify(plan, null, 2)}\n`
+      : `${formatStudyPlan(plan)}\n`
+  );
+}
+
 function paramOption(
   value: string,
   previous: Record<string, number | string | boolean> = {}
@@ -190,6 +251,24 @@ function readSpec(file: string): { spec: ISweepSpec; text: string } {
   return { spec: parseSweepSpec(text, { format, source: file }).spec, text };
 }
 
+/** Before a local sweep trains: its expected wall time, when the step time is cached here. */
+async function printExpectedTime(
+  spec: ISweepSpec,
+  workers?: number
+): Promise<void> {
+  try {
+    const { estimateSweep, formatDuration } = await import('./planning');
+    const est = await estimateSweep(spec, { workers, measure: false });
+    process.stderr.write(
+      est
+        ? `expected wall time on this machine: ${formatDuration(est.seconds)} on ${est.workers} worker(s) (all ${est.runs} runs; stored ones are skipped)\n`
+        : 'expected wall time: step time not measured here yet (`deni plan --spec <file>` measures it)\n'
+    );
+  } catch {
+    // Only a forecast: a spec the estimate cannot read fails properly in runSweep below.
+  }
+}
+
 interface ISweepCliOptions {
   store?: string;
   workers?: number;
@@ -211,6 +290,9 @@ async function sweepCommand(
     if (errors.length > 0) {
       throw new SweepSpecError(locateSpecErrors(read.text, errors), file);
     }
+  }
+  if (!opts.runner && !opts.redis && opts.progress) {
+    await printExpectedTime(spec, opts.workers);
   }
   if (opts.redis) {
     spec = {
@@ -347,9 +429,11 @@ export function buildProgram(exit: { code: number }): Command {
   program
     .command('plan')
     .description(
-      "Print a strategy's schedule (what happens at which step) and its cost, without training."
+      "Plan before training: a strategy's schedule and cost (--strategy), the runs per strategy " +
+        'needed to detect a std ratio against default (--detect-std-ratio), and the expected wall ' +
+        'time of a sweep on this machine (--spec).'
     )
-    .requiredOption('--strategy <name>', 'strategy (see `deni strategies`)')
+    .option('--strategy <name>', 'strategy (see `deni strategies`)')
     .option(
       '--samples <n>',
       'labelled training samples',
@@ -376,10 +460,49 @@ export function buildProgram(exit: { code: number }): Command {
       'override a strategy parameter (repeatable), e.g. --param K=5',
       paramOption
     )
+    .option(
+      '--spec <file>',
+      'sweep spec to plan: expected wall time on this machine, runs needed against its runs'
+    )
+    .option(
+      '--detect-std-ratio <R>',
+      'runs per strategy needed to detect strategy std / default std = R (e.g. 0.5) with Brown-Forsythe',
+      numberOption('--detect-std-ratio', 0, Infinity)
+    )
+    .option(
+      '--power <p>',
+      'target power of --detect-std-ratio',
+      numberOption('--power', 0, 1),
+      0.8
+    )
+    .option(
+      '--alpha <a>',
+      'significance level of --detect-std-ratio',
+      numberOption('--alpha', 0, 1),
+      0.05
+    )
+    .option(
+      '--pilot <sweep>',
+      "resample this stored sweep's default runs instead of assuming normal scores"
+    )
+    .option('--store <path>', 'result store of --pilot', DEFAULT_STORE)
+    .option(
+      '--workers <n>',
+      'worker processes for the time estimate (default: the spec, else one per core)',
+      intOption('--workers', 1, 1024)
+    )
+    .option(
+      '--remeasure',
+      'measure the step time again even when it is cached for this machine'
+    )
+    .option(
+      '--no-measure',
+      'do not measure the step time when it is not cached (no time estimate then)'
+    )
     .option('--json', 'print the plan as JSON')
     .action(
       async (opts: {
-        strategy: string;
+        strategy?: string;
         samples: number;
         epochs: number;
         batch: number;
@@ -387,11 +510,31 @@ export function buildProgram(exit: { code: number }): Command {
         tuning: string;
         param?: Record<string, number | string | boolean>;
         json?: boolean;
+        spec?: string;
+        detectStdRatio?: number;
+        power: number;
+        alpha: number;
+        pilot?: string;
+        store: string;
+        workers?: number;
+        measure: boolean;
+        remeasure?: boolean;
       }) => {
+        if (opts.spec || opts.detectStdRatio !== undefined) {
+          await studyPlanCommand(opts);
+          if (!opts.strategy) {
+            return;
+          }
+        } else if (!opts.strategy) {
+          throw new CliError(
+            'deni plan needs --strategy <name>, --detect-std-ratio <R> or --spec <file>',
+            EXIT_CODES.usage
+          );
+        }
         const { formatPlan, getStrategy } = await import('./strategies');
         let strategy;
         try {
-          strategy = getStrategy(opts.strategy);
+          strategy = getStrategy(opts.strategy ?? '');
         } catch (e) {
           throw new CliError(
             `--strategy: ${(e as Error).message}`,
@@ -452,10 +595,13 @@ export function buildProgram(exit: { code: number }): Command {
         }
       ) => {
         const { buildReport, formatReport } = await import('./report');
+        const { reportTiming } = await import('./planning');
         const { info, results } = sweepResults(opts.store, sweep);
         const status = results.length >= info.total ? 'done' : 'interrupted';
+        const timing = await reportTiming(info.spec, results, info.total);
         const bundle = buildReport(sweep, results, {
           status,
+          timing,
           seed: opts.seed,
           progress: {
             sweep,

@@ -13,6 +13,7 @@ export * from './peft';
 export * from './train';
 export * from './strategies';
 export * from './report';
+export * from './planning';
 
 // Names exported by two modules: the sweep contract's versions win (they are the shared types).
 export type { BackendName, TuningMethodName } from './sweep';
@@ -28,3 +29,4 @@ export * as peft from './peft';
 export * as train from './train';
 export * as strategies from './strategies';
 export * as report from './report';
+export * as planning from './planning';

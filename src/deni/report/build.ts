@@ -12,7 +12,7 @@ import {
   statsTable,
   type TableDimension
 } from './tables';
-import type { IReportBundle, IRunRow } from './types';
+import type { IReportBundle, IReportTiming, IRunRow } from './types';
 
 /** Options of buildReport. */
 export interface IBuildReportOptions {
@@ -43,6 +43,8 @@ export interface IBuildReportOptions {
    * or false to leave it out. Worked out only once the sweep is no longer running.
    */
   detectable?: { power: number; alpha: number } | false;
+  /** Predicted against measured wall time (see planning/report-timing.ts). */
+  timing?: IReportTiming;
 }
 
 /**
@@ -103,6 +105,9 @@ export function buildReport(
   }
   if (options.error !== undefined) {
     bundle.error = String(options.error);
+  }
+  if (options.timing) {
+    bundle.timing = options.timing;
   }
   if (bundle.figures.length > 0) {
     bundle.mainFigure = bundle.figures[0].id;

@@ -94,7 +94,7 @@ export function pilotModel(
 /** One line saying what the simulation assumed about the scores. */
 export function describeScoreModel(model: ScoreModel): string {
   return model.kind === 'normal'
-    ? "assumption: normal macro-F1 (no pilot; failed runs make real scores heavier-tailed, so this is optimistic - pass a pilot sweep)"
+    ? 'assumption: normal macro-F1 (no pilot; failed runs make real scores heavier-tailed, so this is optimistic - pass a pilot sweep)'
     : `pilot: ${model.residuals.length} default runs of ${model.source}, resampled and scaled`;
 }
 
@@ -120,9 +120,7 @@ function checkPower(power: number): void {
 
 function checkRuns(n: number, what: string): void {
   if (!Number.isInteger(n) || n < MIN_RUNS) {
-    throw new RangeError(
-      `${what} must be an integer >= ${MIN_RUNS}, got ${n}`
-    );
+    throw new RangeError(`${what} must be an integer >= ${MIN_RUNS}, got ${n}`);
   }
 }
 

@@ -128,11 +128,15 @@ export function statsOfGroups(
       stats.meanDiff = stats.mean - mean(ref);
       if (options.detectable && f1.length >= 2 && ref.length >= 2) {
         const { power, alpha } = options.detectable;
-        stats.detectableStdRatio = detectableRatioNormal(f1.length, ref.length, {
-          power,
-          alpha,
-          simulations: REPORT_SIMULATIONS
-        });
+        stats.detectableStdRatio = detectableRatioNormal(
+          f1.length,
+          ref.length,
+          {
+            power,
+            alpha,
+            simulations: REPORT_SIMULATIONS
+          }
+        );
         stats.detectPower = power;
         stats.detectAlpha = alpha;
       }

@@ -95,6 +95,14 @@ export function summaryText(bundle: IReportBundle, digits = 2): string {
   if (bundle.error) {
     lines.push(`Error: ${bundle.error}`);
   }
+  if (bundle.timing) {
+    const t = bundle.timing;
+    lines.push(
+      `Time on this machine: predicted ${formatDuration(t.predictedSeconds)}, measured ` +
+        `${formatDuration(t.measuredSeconds)} (${(t.predictedSeconds / t.measuredSeconds).toFixed(2)} x) ` +
+        `on ${t.workers} worker${t.workers === 1 ? '' : 's'}.`
+    );
+  }
   const f = (x: number) => x.toFixed(digits);
   let shown = 0;
   for (const group of configs.values()) {

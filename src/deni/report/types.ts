@@ -144,6 +144,15 @@ export interface IFigureSpec {
   layout: Record<string, unknown>;
 }
 
+/** Predicted against measured wall time of a sweep on this machine (added by the planning module). */
+export interface IReportTiming {
+  /** The plan's expected wall seconds (step times measured on this machine, the sweep's workers). */
+  predictedSeconds: number;
+  /** Wall seconds the stored runs took (union of their start-finish intervals). */
+  measuredSeconds: number;
+  workers: number;
+}
+
 /** The whole report bundle. */
 export interface IReportBundle {
   version: 1;
@@ -171,4 +180,6 @@ export interface IReportBundle {
   summary?: string;
   /** Id of the figure shown as application/vnd.plotly.v1+json (default: the first). */
   mainFigure?: string;
+  /** Predicted against measured wall time (when the plan's step time is known here). */
+  timing?: IReportTiming;
 }
