@@ -764,11 +764,18 @@ export function buildProgram(exit: { code: number }): Command {
         }
         return;
       }
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify(listDatasets(), null, 2)}\n`
-          : `${formatDataCards()}\n`
-      );
+      if (opts.json) {
+        // The cards plus where each is available: the widget's data set picker lists exactly these.
+        const { datasetChoices } = await import('./planning');
+        const choices = new Map(datasetChoices().map(c => [c.id, c]));
+        const cards = listDatasets().map(c => ({
+          ...c,
+          availability: choices.get(c.id)?.availability
+        }));
+        process.stdout.write(`${JSON.stringify(cards, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${formatDataCards()}\n`);
     });
 
   program
@@ -776,8 +783,8 @@ export function buildProgram(exit: { code: number }): Command {
     .description('List the built-in models and whether each is cached.')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { listModels } = await import('./model');
-      const models = listModels();
+      const { modelChoices } = await import('./planning');
+      const models = modelChoices();
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(models, null, 2)}\n`

@@ -45,3 +45,9 @@ export { effectiveLengths, type IEffectiveLengths } from './seq-lengths';
 export { machineKey, packageVersion, type IMachineKey } from './machine';
 export { reportTiming } from './report-timing';
 export { formatDuration } from '../report/summary';
+export {
+  datasetChoices,
+  modelChoices,
+  type IDatasetChoice,
+  type IModelChoice
+} from './choices';
