@@ -131,14 +131,14 @@ test.describe('seed-sweep widget plan', () => {
     // The plan follows the form: runs needed, the sweep's power, time on the kernel's machine.
     await expect(panel.locator('.jp-deni-plan-runs')).toContainText(
       /Runs needed: \d+ runs per strategy to detect std \/ default = 0.5/,
-      { timeout: 300_000 }
+      { timeout: 600_000 }
     );
     await expect(panel.locator('.jp-deni-plan-planned')).toContainText(
       'This sweep: 2 runs per strategy'
     );
     await expect(panel.locator('.jp-deni-plan-time')).toContainText(
       "Expected time on the kernel's machine",
-      { timeout: 300_000 }
+      { timeout: 600_000 }
     );
     await expect(panel.locator('.jp-deni-plan-warning')).toBeVisible();
     // Change the runs: the plan updates by itself.

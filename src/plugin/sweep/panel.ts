@@ -277,7 +277,7 @@ export class SweepPanel extends Widget {
         await executeQuiet(
           kernel,
           studyPlanCell(spec, this.question()),
-          180_000
+          600_000
         )
       );
       warnings = view.warnings;
@@ -517,6 +517,8 @@ export class SweepPanel extends Widget {
     const panel = this._options.notebooks.currentWidget;
     this._watchSession(panel);
     this._renderTarget(panel);
+    // A kernel already started and idle sends no status change: ask for the lists now.
+    void this.loadChoices();
   }
 
   private _watchSession(panel: NotebookPanel | null): void {
