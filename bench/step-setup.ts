@@ -12,8 +12,8 @@ import {
 } from '../src/deni/model';
 import { getTuningMethod } from '../src/deni/peft';
 import { Rng } from '../src/deni/random';
-import { stateModel } from '../src/deni/strategies/model-adapter';
-import type { TuningMethodName } from '../src/deni/sweep/types';
+import { stateModel } from '../src/deni/run/model-adapter';
+import type { TuningMethodName } from '../src/deni/contract/types';
 import { encodeBatch } from '../src/deni/text';
 import { ADAM_DEFAULTS, TrainingMember } from '../src/deni/train';
 

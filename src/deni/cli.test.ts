@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES, main, progressText } from './cli';
 import { ResultStore } from './sweep';
-import { FAKE_RUNNER, REPO_ROOT, tempDir } from './sweep/test-helpers';
+import { FAKE_RUNNER, REPO_ROOT, tempDir } from './sweep/testing/helpers';
 
 /** Runs `deni` in this process, capturing what it prints. */
 async function deni(

@@ -12,13 +12,15 @@ export * from './model';
 export * from './peft';
 export * from './train';
 export * from './strategies';
+export * from './run';
 export * from './report';
 export * from './planning';
 
-// Names exported by two modules: the sweep contract's versions win (they are the shared types).
+// Names several modules re-export from src/deni/contract: taken once, through the sweep module.
 export type { BackendName, TuningMethodName } from './sweep';
 export { datasetLabel, strategyLabel } from './sweep';
 
+export * as contract from './contract';
 export * as random from './random';
 export * as sweep from './sweep';
 export * as backend from './backend';
@@ -28,5 +30,6 @@ export * as model from './model';
 export * as peft from './peft';
 export * as train from './train';
 export * as strategies from './strategies';
+export * as run from './run';
 export * as report from './report';
 export * as planning from './planning';

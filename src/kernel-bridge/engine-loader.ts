@@ -8,12 +8,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type * as Library from '../deni';
 import { createEngine } from './engine';
-import { IDeniEngine } from './engine-types';
+import type { DeniLibrary, IDeniEngine } from './engine-types';
 
-/** The engine library's module namespace (src/deni/index.ts). */
-export type DeniLibrary = typeof Library;
+export type { DeniLibrary } from './engine-types';
 
 /** Where the library is loaded from, for this kernel file. */
 export function librarySpecifier(kernelFile: string): string {

@@ -2,22 +2,31 @@
  * What the kernel needs from the DENI engine, as one interface. engine.ts implements it on the
  * real modules (src/deni/*); the kernel and the magics only see this shape.
  */
-import type { ISweepProgress, ISweepSpec } from '../deni/sweep/types';
+import type * as Library from '../deni';
+import type { IPlanEntry } from '../deni/contract/strategy-plan';
+import type {
+  IRunFailureInfo,
+  ISweepProgress,
+  ISweepSpec
+} from '../deni/contract/types';
 import type { MimeBundle } from './protocol/messages';
 
+/** The engine library's module namespace (src/deni/index.ts), loaded at run time. */
+export type DeniLibrary = typeof Library;
+
 /** How a sweep run from a cell ended. */
-export interface ISweepOutcome {
+export interface ICellSweepOutcome {
   status: 'done' | 'interrupted';
   /** Final progress (done/total/cached/failed). */
   progress: ISweepProgress;
   /** Runs trained (and stored) by this execution; 0 with failures means every attempt failed. */
   executed: number;
-  /** Readable errors of the runs that failed in this execution (`run N: message`). */
-  errors: string[];
+  /** The runs that failed in this execution. */
+  failures: IRunFailureInfo[];
 }
 
 /** Options of {@link IDeniEngine.runSweep}. */
-export interface IRunSweepOptions {
+export interface ICellSweepOptions {
   onProgress: (progress: ISweepProgress) => void;
   signal: AbortSignal;
 }
@@ -51,17 +60,6 @@ export interface IPlanRequest {
   tuning?: string;
 }
 
-/** One strategy's plan as `%deni plan --json` returns it (the engine's IPlan plus names). */
-export interface IPlanJson {
-  strategy: string;
-  description: string;
-  tuning?: string;
-  /** The engine's plan: settings, `events` (schedule) and `cost` (model-steps). */
-  plan: Record<string, unknown>;
-  events: unknown[];
-  cost: Record<string, unknown>;
-}
-
 /** `%deni plan --detect-std-ratio ...` / `%%deni plan`: the study-level plan request. */
 export interface IStudyPlanRequest {
   /** The sweep to plan (a `%%deni plan` body); absent for the power question alone. */
@@ -82,7 +80,10 @@ export interface IDeniEngine {
   /** Parses and validates a `%%deni sweep` body; throws {@link SweepBodyError}. */
   parseSweep(text: string, source: string): ISweepSpec;
   /** Runs the missing runs of a sweep (off the event loop) and resolves when done or stopped. */
-  runSweep(spec: ISweepSpec, options: IRunSweepOptions): Promise<ISweepOutcome>;
+  runSweep(
+    spec: ISweepSpec,
+    options: ICellSweepOptions
+  ): Promise<ICellSweepOutcome>;
   /** The report bundle of a sweep (from its spec, or by name from a store). */
   report(
     sweep: ISweepSpec | string,
@@ -95,7 +96,7 @@ export interface IDeniEngine {
   /** Text of `%deni plan`. */
   plan(request: IPlanRequest): string;
   /** `%deni plan --json`: one entry per strategy, in request order. */
-  planJson(request: IPlanRequest): IPlanJson[];
+  planJson(request: IPlanRequest): IPlanEntry[];
   /** Runs needed, expected wall time and warnings: text and the plan as JSON. */
   studyPlan(
     request: IStudyPlanRequest

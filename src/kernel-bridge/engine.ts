@@ -8,17 +8,23 @@ import type {
   IRunResult,
   ISweepProgress,
   ISweepSpec
-} from '../deni/sweep/types';
+} from '../deni/contract/types';
+import { resolveSchemaRef } from '../deni/contract/schema-ref';
+import type { IPlanEntry } from '../deni/contract/strategy-plan';
+import {
+  isTuningMethodName,
+  TUNING_METHOD_NAMES,
+  type TuningMethodName
+} from '../deni/contract/tuning-methods';
 import {
   IDeniEngine,
-  IPlanJson,
   IPlanRequest,
-  IRunSweepOptions,
+  ICellSweepOptions,
+  ICellSweepOutcome,
   IStudyPlanRequest,
-  ISweepOutcome,
   SweepBodyError
 } from './engine-types';
-import type { DeniLibrary } from './engine-loader';
+import type { DeniLibrary } from './engine-types';
 import { JsonValue, MimeBundle } from './protocol/messages';
 import { MIME_BUNDLE } from './repl/format';
 
@@ -42,7 +48,6 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     ResultStore,
     SWEEP_SPEC_SCHEMA,
     SweepSpecError,
-    TUNING_METHODS,
     buildReport,
     datasetChoices,
     exportResults,
@@ -64,15 +69,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     toMimeBundle
   } = lib;
   function resolveRef(schema: Schema): Schema {
-    const ref = schema.$ref;
-    const defs = (SWEEP_SPEC_SCHEMA.definitions ?? {}) as Record<
-      string,
-      Schema
-    >;
-    if (typeof ref === 'string' && ref.startsWith('#/definitions/')) {
-      return resolveRef(defs[ref.slice('#/definitions/'.length)] ?? {});
-    }
-    return schema;
+    return resolveSchemaRef(SWEEP_SPEC_SCHEMA, schema);
   }
 
   function describe(schema: Schema): string {
@@ -179,13 +176,15 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
   }
 
   /** Validates `--tuning` of `%deni plan`, naming the valid methods. */
-  function checkTuning(tuning: string | undefined): string | undefined {
-    if (
-      tuning !== undefined &&
-      !(TUNING_METHODS as readonly string[]).includes(tuning)
-    ) {
+  function checkTuning(
+    tuning: string | undefined
+  ): TuningMethodName | undefined {
+    if (tuning === undefined) {
+      return undefined;
+    }
+    if (!isTuningMethodName(tuning)) {
       throw new RangeError(
-        `--tuning is ${JSON.stringify(tuning)}; valid tuning methods: ${TUNING_METHODS.join(', ')}`
+        `--tuning is ${JSON.stringify(tuning)}; valid tuning methods: ${TUNING_METHOD_NAMES.join(', ')}`
       );
     }
     return tuning;
@@ -227,8 +226,8 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
 
     async runSweep(
       spec: ISweepSpec,
-      options: IRunSweepOptions
-    ): Promise<ISweepOutcome> {
+      options: ICellSweepOptions
+    ): Promise<ICellSweepOutcome> {
       let last: ISweepProgress = {
         sweep: spec.name,
         done: 0,
@@ -257,7 +256,11 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         status: outcome.cancelled ? 'interrupted' : 'done',
         progress,
         executed: outcome.executed,
-        errors: outcome.failed.map(f => `run ${f.run}: ${f.error}`)
+        failures: outcome.failed.map(({ run, label, message }) => ({
+          run,
+          label,
+          message
+        }))
       };
     },
 
@@ -288,22 +291,16 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         : `tuning: ${tuning} (model-steps and the schedule do not depend on the tuning method)\n\n${text}`;
     },
 
-    planJson(request: IPlanRequest): IPlanJson[] {
+    planJson(request: IPlanRequest): IPlanEntry[] {
       const tuning = checkTuning(request.tuning);
-      return planned(request).map(({ plan, strategy }) => {
-        const json = JSON.parse(JSON.stringify(plan)) as Record<
-          string,
-          unknown
-        >;
-        return {
-          strategy: strategy.name,
-          description: strategy.description,
-          ...(tuning !== undefined ? { tuning } : {}),
-          plan: json,
-          events: json.events as unknown[],
-          cost: json.cost as Record<string, unknown>
-        };
-      });
+      return planned(request).map(({ plan, strategy }) => ({
+        strategy: strategy.name,
+        description: strategy.description,
+        ...(tuning !== undefined ? { tuning } : {}),
+        plan,
+        events: plan.events,
+        cost: plan.cost
+      }));
     },
 
     async studyPlan(

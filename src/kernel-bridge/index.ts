@@ -21,11 +21,10 @@ export {
 } from './engine-loader';
 export type {
   IDeniEngine,
-  IPlanJson,
   IPlanRequest,
-  IRunSweepOptions,
+  ICellSweepOptions,
   ISpecProblem,
-  ISweepOutcome
+  ICellSweepOutcome
 } from './engine-types';
 export { SweepBodyError } from './engine-types';
 export {

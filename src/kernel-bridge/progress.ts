@@ -4,7 +4,7 @@
  * deni/report (through the engine), so the plugin draws progress and report alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { ISweepProgress } from '../deni/sweep/types';
+import type { ISweepProgress } from '../deni/contract/types';
 import { MimeBundle } from './protocol/messages';
 
 /** Sends a bundle to the notebook (first display or update of the same display id). */
@@ -25,14 +25,24 @@ export class ProgressDisplay {
   private shown = false;
   private lastSent = 0;
   private lastDone = -1;
+  private latest: ISweepProgress;
+
+  /** The sweep's latest progress (shown or throttled): what an error display starts from. */
+  get last(): ISweepProgress {
+    return this.latest;
+  }
 
   constructor(
     private readonly sink: DisplaySink,
-    private readonly render: ProgressRenderer
-  ) {}
+    private readonly render: ProgressRenderer,
+    initial: ISweepProgress
+  ) {
+    this.latest = initial;
+  }
 
   /** Shows the progress; repeated calls update the same output (throttled unless forced). */
   update(progress: ISweepProgress, force = false): void {
+    this.latest = progress;
     const now = Date.now();
     if (
       !force &&

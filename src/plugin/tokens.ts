@@ -1,7 +1,7 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { NotebookPanel } from '@jupyterlab/notebook';
-import type { BackendName, ISweepSpec } from '../deni/sweep/types';
+import type { BackendName, ISweepSpec } from '../deni/contract/types';
 import type { IReportBundle } from '../deni/report/types';
 
 /** The user's DENI settings (schema/settings.json), with defaults when no registry is available. */

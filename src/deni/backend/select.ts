@@ -1,13 +1,10 @@
-/** Back-ends the engine can run on; `auto` picks the fastest one available. */
-export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+import {
+  BACKEND_NAMES,
+  BACKEND_PREFERENCE,
+  type BackendName
+} from '../contract/backends';
 
-/** The concrete back-ends, fastest first (the order `auto` tries them in). */
-export const BACKEND_PREFERENCE: readonly Exclude<BackendName, 'auto'>[] = [
-  'tensorflow',
-  'webgpu',
-  'wasm',
-  'cpu'
-];
+export { BACKEND_NAMES, BACKEND_PREFERENCE, type BackendName };
 
 /** Result of probing one back-end: usable, or why not (shown to the user). */
 export type Availability =
@@ -31,12 +28,6 @@ export interface IBackendChoice {
   name: Exclude<BackendName, 'auto'>;
   reason: string;
 }
-
-/** All valid names, for error messages and the CLI. */
-export const BACKEND_NAMES: readonly BackendName[] = [
-  'auto',
-  ...BACKEND_PREFERENCE
-];
 
 /** Throws a clear error unless `name` is a back-end name. */
 export function parseBackendName(name: string): BackendName {

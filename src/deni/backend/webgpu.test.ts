@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureModel, repoRoot } from '../model/test-support';
+import { fixtureModel, repoRoot } from '../model/testing/fixtures';
 import { defaultProbe, initBackend } from './init';
 import { type Availability, type IBackendProbe, chooseBackend } from './select';
 import {
@@ -92,7 +92,13 @@ function runChild(
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const text = execFileSync(
     tsx,
-    [path.join(__dirname, '../model/train-child.ts'), backend, dir, out, '3'],
+    [
+      path.join(__dirname, '../model/testing/train-child.ts'),
+      backend,
+      dir,
+      out,
+      '3'
+    ],
     {
       cwd: repoRoot,
       encoding: 'utf8',

@@ -9,7 +9,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IFakeHub, startFakeHub } from './hub-server.testutil';
+import { type IFakeHub, startFakeHub } from './testing/hub-server';
 import { loadDataset } from './load';
 
 const repoRoot = path.resolve(__dirname, '../../..');

@@ -1,4 +1,5 @@
 /** The paper's seven data sets on the Hugging Face Hub, and generic `hf:owner/name` sets. */
+import type { PaperDatasetId } from '../contract/datasets';
 
 /** One of the paper's data sets on the Hugging Face Hub and how its columns map to samples. */
 export interface IHubDatasetSpec {
@@ -171,7 +172,7 @@ export const PAPER_DATASETS: Record<string, IHubDatasetSpec> = {
     provenance:
       'Zhang, Zhao & LeCun (NeurIPS 2015), Wikipedia abstracts labelled by DBpedia class'
   }
-};
+} satisfies Record<PaperDatasetId, IHubDatasetSpec>;
 
 /** `hf:owner/name` or `hf:owner/name:config`: any Hub dataset with a Parquet conversion. */
 export const GENERIC_HUB_ID = /^hf:([\w.-]+\/[\w.-]+)(?::([\w.-]+))?$/;

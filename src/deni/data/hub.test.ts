@@ -9,7 +9,7 @@ import {
   type IFakeHub,
   refusedEndpoint,
   startFakeHub
-} from './hub-server.testutil';
+} from './testing/hub-server';
 import { loadDataset } from './load';
 
 /** Small Parquet files this test writes, served by a stand-in Hub on 127.0.0.1. */

@@ -1,5 +1,5 @@
 import type { Rng } from '../random';
-import type { IDatasetFileSpec } from '../sweep/types';
+import type { IDatasetFileSpec } from '../contract/types';
 
 export type { IDatasetFileSpec };
 

@@ -13,7 +13,7 @@ import {
   parseConfig,
   shouldCheckpoint
 } from './index';
-import { fixtureModel, SENTENCES } from './test-support';
+import { fixtureModel, SENTENCES } from './testing/fixtures';
 
 beforeAll(async () => {
   await initBackend('wasm');

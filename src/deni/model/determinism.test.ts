@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtureModel, repoRoot } from './test-support';
+import { fixtureModel, repoRoot } from './testing/fixtures';
 
 function runChildWithReason(
   backend: string,
@@ -11,7 +11,7 @@ function runChildWithReason(
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const out = execFileSync(
     tsx,
-    [path.join(__dirname, 'train-child.ts'), backend, dir],
+    [path.join(__dirname, 'testing/train-child.ts'), backend, dir],
     {
       cwd: repoRoot,
       encoding: 'utf8',

@@ -10,7 +10,12 @@ import {
   loadModel,
   type ILoadedModel
 } from './index';
-import { fixtureModel, maxAbsDiff, reference, SENTENCES } from './test-support';
+import {
+  fixtureModel,
+  maxAbsDiff,
+  reference,
+  SENTENCES
+} from './testing/fixtures';
 
 interface IRefForward {
   last_hidden: number[];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { Rng } from '../random';
 import { headContext, headScores } from './head-products';
-import { maxAbsDiff } from './test-support';
+import { maxAbsDiff } from './testing/fixtures';
 
 function rand(rng: Rng, shape: number[]): tf.Tensor {
   return tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape);

@@ -4,7 +4,7 @@ import { initBackend } from '../backend';
 import { Rng } from '../random';
 import { encodeBatch } from '../text';
 import { batchTensors, forward, initHead, loadModel } from './index';
-import { fixtureModel, maxAbsDiff, SENTENCES } from './test-support';
+import { fixtureModel, maxAbsDiff, SENTENCES } from './testing/fixtures';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -15,7 +15,7 @@ import {
   weightsFromTensors,
   type ILoadedModel
 } from './index';
-import { fixtureModel } from './test-support';
+import { fixtureModel } from './testing/fixtures';
 
 let albert: ILoadedModel;
 let bert: ILoadedModel;

@@ -18,7 +18,7 @@ import {
   transpose2d
 } from './ops';
 import { hasWasmKernels } from '../backend/wasm-kernels';
-import { maxAbsDiff } from './test-support';
+import { maxAbsDiff } from './testing/fixtures';
 
 function rand(rng: Rng, shape: number[]): tf.Tensor {
   return tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1)), shape);

@@ -5,7 +5,7 @@ import {
   readSafetensors,
   serializeSafetensors
 } from './safetensors';
-import { python, scratchFile } from './test-support';
+import { python, scratchFile } from './testing/fixtures';
 
 describe('safetensors reader', () => {
   it('reads F32, F16, BF16 and I64 written by the Python safetensors package, with __metadata__', async () => {

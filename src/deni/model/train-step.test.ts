@@ -16,7 +16,7 @@ import {
   reference,
   scratchFile,
   SENTENCES
-} from './test-support';
+} from './testing/fixtures';
 
 // One full fine-tuning step (every tensor trains) of ours vs PyTorch from identical weights:
 // the updated weights must agree within 1e-4. SGD with a large rate exposes gradient errors

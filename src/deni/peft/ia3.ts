@@ -7,7 +7,7 @@ import {
   matchesSuffix,
   selectModules
 } from './modules';
-import type { IMethodPlan } from './plan';
+import type { IMethodPlan } from './method-plan';
 import type { IIa3Settings } from './types';
 
 /** Name of a module's IA3 vector (peft's `ia3_l` without the adapter name). */

@@ -17,10 +17,9 @@ export type {
 export { TUNING_METHODS, getTuningMethod } from './methods';
 export { runModel } from './forward';
 export {
-  loraScaling,
-  paperIa3,
   paperLearningRate,
-  paperLora,
-  paperUniPelt
-} from './settings';
+  TUNING_METHOD_IMPLEMENTATIONS,
+  type ITuningMethodDefinition
+} from './definitions';
+export { loraScaling, paperIa3, paperLora, paperUniPelt } from './settings';
 export type { InitScheme, ITensorSpec } from './init';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IEncoderConfig, WeightMap } from '../model/types';
 import { kaimingUniform, type ITensorSpec } from './init';
 import { encoderLinearModules, linearDims, selectModules } from './modules';
-import { linear, maybeDropout, type IMethodPlan } from './plan';
+import { linear, maybeDropout, type IMethodPlan } from './method-plan';
 import { loraScaling } from './settings';
 import type { ILoraSettings } from './types';
 

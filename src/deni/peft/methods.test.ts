@@ -6,7 +6,7 @@ import { expectedShapes, forward, isTrainable } from '../model';
 import type { Architecture, IEncoderConfig } from '../model/types';
 import { Rng } from '../random';
 import { getTuningMethod, runModel, type IModelState } from './index';
-import { randomBackbone, tinyBatch, tinyConfig } from './testing';
+import { randomBackbone, tinyBatch, tinyConfig } from './testing/index';
 
 const ARCHS: Architecture[] = ['bert', 'roberta', 'albert'];
 const ALBERT = 'encoder.albert_layer_groups.0.albert_layers.0';

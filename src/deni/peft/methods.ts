@@ -1,36 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture, IEncoderConfig, WeightMap } from '../model/types';
-import type { TuningMethodName } from '../sweep/types';
+import {
+  TUNING_METHOD_NAMES,
+  isTuningMethodName,
+  type TuningMethodName
+} from '../contract/tuning-methods';
 import { initHead, markFrozen } from '../model';
 import { checkHead } from './head';
 import { initTensor } from './init';
-import { ia3Plan } from './ia3';
-import { loraPlan } from './lora';
+import { TUNING_METHOD_IMPLEMENTATIONS } from './definitions';
 import { headNames } from './modules';
-import type { IMethodPlan } from './plan';
-import {
-  ia3Settings,
-  loraSettings,
-  paperLearningRate,
-  uniPeltSettings
-} from './settings';
+import type { IMethodPlan } from './method-plan';
 import { ModelState } from './state';
 import type { IModelState, ITuningMethod, ITuningOverrides } from './types';
-import { uniPeltPlan } from './unipelt';
 
-/** Every tuning method name, in PAPER.md's order. */
-export const TUNING_METHODS: readonly TuningMethodName[] = [
-  'full',
-  'lora',
-  'ia3',
-  'unipelt'
-];
-
-const FULL_PLAN: IMethodPlan = {
-  trainableBackbone: [],
-  newTensors: [],
-  hooks: () => undefined
-};
+/** Every tuning method name, in PAPER.md's order (the contract's table). */
+export const TUNING_METHODS: readonly TuningMethodName[] = TUNING_METHOD_NAMES;
 
 /**
  * The tuning method `name` with PAPER.md's settings, any field overridable. Throws naming the
@@ -40,41 +25,23 @@ export function getTuningMethod(
   name: TuningMethodName,
   overrides: ITuningOverrides = {}
 ): ITuningMethod {
-  if (!TUNING_METHODS.includes(name)) {
+  if (!isTuningMethodName(name)) {
     throw new RangeError(
       `unknown tuning method ${JSON.stringify(name)}; valid: ${TUNING_METHODS.join(', ')}`
     );
   }
+  const definition = TUNING_METHOD_IMPLEMENTATIONS[name];
   // Validate overrides now, so a bad sweep fails before any model is built.
-  const lora = name === 'lora' ? loraSettings(overrides) : null;
-  const ia3 = name === 'ia3' ? ia3Settings(overrides) : null;
-  const uni = name === 'unipelt' ? uniPeltSettings(overrides) : null;
+  const planFor = definition.configure(overrides);
   const trainRobertaPooler = overrides.trainRobertaPooler ?? true;
-
-  const planFor = (
-    config: IEncoderConfig,
-    backbone: WeightMap
-  ): IMethodPlan => {
-    if (lora) {
-      return loraPlan(config, backbone, lora);
-    }
-    if (ia3) {
-      return ia3Plan(config, backbone, ia3);
-    }
-    if (uni) {
-      return uniPeltPlan(config, backbone, uni);
-    }
-    return {
-      ...FULL_PLAN,
-      trainableBackbone: [...backbone.entries()]
-        .filter(([, t]) => t.dtype === 'float32')
-        .map(([n]) => n)
-    };
-  };
 
   /** Head names that train: full FT trains the RoBERTa pooler as part of everything. */
   const heads = (config: IEncoderConfig, backbone: WeightMap): string[] =>
-    headNames(config, backbone, name === 'full' ? true : trainRobertaPooler);
+    headNames(
+      config,
+      backbone,
+      definition.trainsBackbone ? true : trainRobertaPooler
+    );
 
   const namesOf = (
     config: IEncoderConfig,
@@ -98,7 +65,7 @@ export function getTuningMethod(
   return {
     name,
     paperLearningRate: (architecture: Architecture) =>
-      paperLearningRate(name, architecture),
+      definition.paperLearningRate(architecture),
     trainableNames(config, backbone, numClasses) {
       checkInputs(config, backbone, numClasses);
       return namesOf(config, backbone, planFor(config, backbone));
@@ -154,8 +121,9 @@ export function getTuningMethod(
       // Without this the encoder's custom ops would compute every backbone weight gradient
       // (plain tensors count as trainable), making PEFT steps as slow as full fine-tuning.
       markFrozen(frozen.values());
-      const noise =
-        name === 'full' ? heads(config, backbone) : [...trainable.keys()];
+      const noise = definition.trainsBackbone
+        ? heads(config, backbone)
+        : [...trainable.keys()];
       return new ModelState(
         name,
         config,

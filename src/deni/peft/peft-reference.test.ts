@@ -26,7 +26,7 @@ import {
   venvPython,
   writeOutputs,
   writeTensors
-} from './reference-harness';
+} from './testing/reference-harness';
 
 /**
  * LoRA and IA3 against Hugging Face `peft` (reference/peft_check.py) on tiny transformers models:

@@ -1,5 +1,3 @@
-import type { Architecture } from '../model/types';
-import type { TuningMethodName } from '../sweep/types';
 import type {
   IIa3Settings,
   ILoraSettings,
@@ -77,27 +75,6 @@ export function paperUniPelt(): IUniPeltSettings {
     adapterReduction: 16,
     gates: true
   };
-}
-
-/** PAPER.md learning rates by method and architecture. */
-export function paperLearningRate(
-  method: TuningMethodName,
-  architecture: Architecture
-): number {
-  switch (method) {
-    case 'full':
-      return 1e-5;
-    case 'lora':
-      return architecture === 'roberta' ? 1e-5 : 1e-4;
-    case 'ia3':
-      return 7.5e-3;
-    case 'unipelt':
-      return architecture === 'roberta'
-        ? 2.5e-4
-        : architecture === 'albert'
-          ? 6e-5
-          : 1e-4;
-  }
 }
 
 /** Paper LoRA settings with overrides applied and checked. */

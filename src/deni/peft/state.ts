@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { IAdapterHooks, IEncoderConfig, WeightMap } from '../model/types';
-import type { TuningMethodName } from '../sweep/types';
-import type { IMethodPlan, TensorGetter } from './plan';
+import type { TuningMethodName } from '../contract/types';
+import type { IMethodPlan, TensorGetter } from './method-plan';
 import type { IHookOptions, IModelState } from './types';
 
 /**

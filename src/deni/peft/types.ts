@@ -6,7 +6,7 @@ import type {
   WeightMap
 } from '../model/types';
 import type { Rng } from '../random';
-import type { TuningMethodName } from '../sweep/types';
+import type { TuningMethodName } from '../contract/types';
 
 export type { TuningMethodName };
 

@@ -16,7 +16,7 @@ import {
   tinyInputs,
   writeOutputs,
   writeTensors
-} from './reference-harness';
+} from './testing/reference-harness';
 
 /**
  * UniPELT against AdapterHub `adapters` (reference/peft_unipelt_adapters.py): same trainable

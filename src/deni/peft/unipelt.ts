@@ -8,7 +8,7 @@ import {
   linearDims,
   selectModules
 } from './modules';
-import { linear, sequenceGate, type IMethodPlan } from './plan';
+import { linear, sequenceGate, type IMethodPlan } from './method-plan';
 import { loraScaling } from './settings';
 import type { IUniPeltSettings } from './types';
 

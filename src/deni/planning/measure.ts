@@ -3,8 +3,8 @@ import { initBackend } from '../backend';
 import { loadModel, resolveModel } from '../model';
 import { getTuningMethod } from '../peft';
 import { Rng } from '../random';
-import { stateModel } from '../strategies/model-adapter';
-import type { BackendName, TuningMethodName } from '../sweep/types';
+import { stateModel } from '../run/model-adapter';
+import type { BackendName, TuningMethodName } from '../contract/types';
 import {
   ADAM_DEFAULTS,
   disposeBatch,

@@ -1,4 +1,4 @@
-import type { ISweepSpec } from '../sweep/types';
+import type { ISweepSpec } from '../contract/types';
 import { NORMAL_MODEL, type ScoreModel } from '../report/power';
 import {
   answerPowerQuestion,

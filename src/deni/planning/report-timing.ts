@@ -1,5 +1,5 @@
 import type { IReportTiming } from '../report/types';
-import type { IRunResult, ISweepSpec } from '../sweep/types';
+import type { IRunResult, ISweepSpec } from '../contract/types';
 import { measuredWallSeconds } from './estimate';
 import { estimateSweep } from './sweep-estimate';
 

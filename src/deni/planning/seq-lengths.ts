@@ -1,7 +1,7 @@
 import { loadDataset, paperSplit } from '../data';
 import { resolveModel } from '../model';
 import { deriveSeeds, hashToUint32, Rng } from '../random';
-import type { DatasetRef } from '../sweep/types';
+import type { DatasetRef } from '../contract/types';
 import { encodeBatch, loadTokenizer } from '../text';
 
 /** Padded lengths the trainer will actually see (batches are trimmed to their longest row). */

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, tempDir } from '../sweep/test-helpers';
+import { REPO_ROOT, tempDir } from '../sweep/testing/helpers';
 import { machineKey } from './machine';
 import { cachedStepTime, stepTime, stepTimeKey } from './step-time';
 import { estimateSweep } from './sweep-estimate';
 import type { IStepTimeRequest } from './measure';
-import type { ISweepSpec } from '../sweep/types';
+import type { ISweepSpec } from '../contract/types';
 
 const TINY = path.join(REPO_ROOT, 'fixtures/models/tiny-bert');
 

@@ -8,7 +8,7 @@ import {
   type IRunsNeeded,
   type ScoreModel
 } from '../report/power';
-import type { IRunResult, ISweepSpec } from '../sweep/types';
+import type { IRunResult, ISweepSpec } from '../contract/types';
 import { formatDuration } from '../report/summary';
 import type { ISweepEstimate } from './sweep-estimate';
 

@@ -1,9 +1,9 @@
 import { defaultWorkerCount } from '../sweep/local-executor';
 import { dataRegistryDefaults } from '../sweep/run-sweep';
 import { expandSweep } from '../sweep/expand';
-import { normalizeSweepSpec, strategyLabel } from '../sweep/spec';
-import { datasetLabel } from '../sweep/expand';
-import type { IRunSpec, ISweepSpec } from '../sweep/types';
+import { datasetLabel, strategyLabel } from '../contract/labels';
+import { normalizeSweepSpec } from '../sweep/spec';
+import type { IRunSpec, ISweepSpec } from '../contract/types';
 import {
   estimateSweepSeconds,
   type IRunWork,

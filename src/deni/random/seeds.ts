@@ -1,4 +1,4 @@
-import type { FactorSeeds, RandomFactor } from '../sweep/types';
+import type { FactorSeeds, RandomFactor } from '../contract/types';
 import { hashToUint32, Rng } from './rng';
 
 /** Every randomness factor, in a fixed order. */

@@ -1,5 +1,5 @@
 import { Rng } from '../random';
-import type { IRunResult, ISweepProgress } from '../sweep/types';
+import type { IRunResult, ISweepProgress } from '../contract/types';
 import { buildFigures } from './figures';
 import { groupResults, type IGroupOrder, type IRunGroup } from './groups';
 import { checkStatus, toBundleProgress, type BundleProgress } from './progress';

@@ -1,10 +1,14 @@
 import type {
-  IDatasetFileSpec,
   IRunResult,
-  IStrategyEntry,
   StrategyName,
   TuningMethodName
-} from '../sweep/types';
+} from '../contract/types';
+import { PAPER_DATASET_IDS } from '../contract/datasets';
+import { STRATEGY_NAMES } from '../contract/strategies';
+import { TUNING_METHOD_NAMES } from '../contract/tuning-methods';
+import { datasetLabel, strategyLabel } from '../contract/labels';
+
+export { datasetLabel, strategyLabel };
 
 /**
  * Grouping of run results into (dataset, model, tuning, strategy) groups, and the labels shown for
@@ -12,46 +16,19 @@ import type {
  * whatever order the result store returned the runs in.
  */
 
-/** Strategies in the paper's order (baselines, then DENI and its ablations, then extras). */
-export const STRATEGY_ORDER: readonly StrategyName[] = [
-  'default',
-  'ensemble',
-  'input-noise',
-  'weight-noise',
-  'swa',
-  'mixout',
-  'best-practices',
-  'augment',
-  'all-data',
-  'de',
-  'ni',
-  'deni',
-  'deni-augment',
-  'ema',
-  'prior-noise'
-];
+/** Strategies in the paper's order (the contract's table). */
+export const STRATEGY_ORDER: readonly StrategyName[] = STRATEGY_NAMES;
 
 /** Data sets of PAPER.md in the paper's order (matched inside ids: `glue/sst2`, `dbpedia_14`). */
-const PAPER_DATASETS = [
-  'sst2',
-  'cola',
-  'mrpc',
-  'agnews',
-  'trec',
-  'snips',
-  'dbpedia'
-];
+const PAPER_DATASETS = PAPER_DATASET_IDS.map(id =>
+  id.replace(/[^a-z0-9]/g, '')
+);
 
 /** Models of PAPER.md in the paper's order, then small ones. */
 const PAPER_MODELS = ['bert', 'roberta', 'albert', 'minilm'];
 
-/** Tuning methods in the paper's order. */
-const TUNING_ORDER: readonly TuningMethodName[] = [
-  'full',
-  'lora',
-  'ia3',
-  'unipelt'
-];
+/** Tuning methods in the paper's order (the contract's table). */
+const TUNING_ORDER: readonly TuningMethodName[] = TUNING_METHOD_NAMES;
 
 /** Preferred orders of data sets, models and tunings (e.g. the order of a sweep spec). */
 export interface IGroupOrder {
@@ -99,21 +76,6 @@ export interface IGroupKey {
 /** A group with its runs, sorted by run index. */
 export interface IRunGroup extends IGroupKey {
   results: IRunResult[];
-}
-
-/** Label of a data set: its id, or the path of a local file. */
-export function datasetLabel(dataset: string | IDatasetFileSpec): string {
-  return typeof dataset === 'string' ? dataset : dataset.path;
-}
-
-/** Label of a strategy entry; overrides sorted by name so equal entries get equal labels. */
-export function strategyLabel(entry: IStrategyEntry): string {
-  const params = entry.params ?? {};
-  const names = Object.keys(params).sort();
-  if (names.length === 0) {
-    return entry.name;
-  }
-  return `${entry.name}(${names.map(k => `${k}=${String(params[k])}`).join(', ')})`;
 }
 
 /** The group of one result. */

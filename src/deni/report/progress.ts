@@ -1,4 +1,4 @@
-import type { ISweepProgress } from '../sweep/types';
+import type { ISweepProgress } from '../contract/types';
 import { summaryText } from './summary';
 import type { IReportBundle } from './types';
 

@@ -1,5 +1,5 @@
 import { hashToUint32, Rng } from '../random';
-import type { IRunResult } from '../sweep/types';
+import type { IRunResult } from '../contract/types';
 import {
   bootstrapMeanStd,
   DEFAULT_CONFIDENCE,

@@ -3,7 +3,7 @@ import type {
   IRunResult,
   IStrategyEntry,
   TuningMethodName
-} from '../sweep/types';
+} from '../contract/types';
 
 /** Options of syntheticResults. */
 export interface ISyntheticOptions {

@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num } from './params';
+import { num } from './hyper-params';
 
 /** PAPER.md baseline 9: no label budget; the whole 80 % split (class-balanced cap 55,000). */
 export const allDataStrategy = defineStrategy(

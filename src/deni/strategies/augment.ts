@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num } from './params';
+import { num } from './hyper-params';
 
 /** PAPER.md baseline 8: k paraphrases per labelled sample (k = 1 or 2), 12 epochs (1.2 x 10). */
 export const augmentStrategy = defineStrategy(

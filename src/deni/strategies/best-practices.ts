@@ -1,6 +1,6 @@
 import { ADAMW_DEFAULTS } from '../train';
 import { defineStrategy } from './define';
-import { num, P } from './params';
+import { num, P } from './hyper-params';
 
 /** PAPER.md baseline 7: twice the epochs (20), AdamW, warm-up over 10 % of steps, linear decay. */
 export const bestPracticesStrategy = defineStrategy(

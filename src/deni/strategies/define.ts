@@ -1,7 +1,8 @@
-import type { StrategyName } from '../sweep/types';
-import { runPlan } from './engine';
-import { resolveParams } from './params';
-import { buildPlan, type IStrategyShape } from './plan';
+import type { StrategyName } from '../contract/types';
+import { uniformMean } from './event-handlers';
+import { runPlan } from './run-plan';
+import { resolveParams } from './hyper-params';
+import { buildPlan, type IStrategyShape } from './build-plan';
 import type { IParamSpec, IStrategy } from './types';
 
 /** Builds an IStrategy from its declared shape (events, epochs, optimiser, data needs). */
@@ -37,7 +38,10 @@ export function defineStrategy(
         params: ctx.params,
         trainSamples: ctx.train.size
       });
-      return runPlan(plan, ctx);
+      return runPlan(plan, ctx, {
+        headMixout: shape.headMixout?.(plan.params) ?? 0,
+        averageKeep: shape.averageKeep?.(plan.params) ?? uniformMean
+      });
     }
   };
   return strategy;

@@ -1,6 +1,6 @@
 import { defineStrategy } from './define';
 import { DENI_PARAMS, deniEvents } from './deni-schedule';
-import { num } from './params';
+import { num } from './hyper-params';
 
 /** PAPER.md: DENI + augmentation (k = 1 paraphrase per sample, 10 epochs, DENI's constants). */
 export const deniAugmentStrategy = defineStrategy(

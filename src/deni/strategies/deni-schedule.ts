@@ -1,5 +1,5 @@
-import type { IScheduleEvent } from '../sweep/types';
-import { num, P } from './params';
+import type { IScheduleEvent } from '../contract/types';
+import { num, P } from './hyper-params';
 import { niCycles, noiseMultiplier, stepAt } from './schedule';
 import type { IParamSpec, StrategyParams } from './types';
 

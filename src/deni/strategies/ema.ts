@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num, P } from './params';
+import { num, P } from './hyper-params';
 import { stepAt } from './schedule';
 
 /**
@@ -29,6 +29,12 @@ export const emaStrategy = defineStrategy(
   ],
   {
     prediction: () => 'ema',
+    // SWA's uniform mean becomes a decay, warmed up as min(d, (1 + n) / (10 + n)).
+    averageKeep: p => {
+      const d = num(p, 'decay');
+      return count =>
+        p.warmup === true ? Math.min(d, (1 + count) / (10 + count)) : d;
+    },
     events: (p, T) => [
       {
         step: Math.max(1, stepAt(num(p, 'start'), T)),

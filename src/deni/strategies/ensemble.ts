@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num, P } from './params';
+import { num, P } from './hyper-params';
 
 /** PAPER.md baseline 2: K independent runs (own init, order, dropout), hard majority vote. */
 export const ensembleStrategy = defineStrategy(

@@ -1,38 +1,6 @@
-import type { IScheduleEvent } from '../sweep/types';
+import { describeEvent } from './event-handlers';
 import { listStrategies } from './registry';
 import type { IPlan, IPlanConfig } from './types';
-
-function describe(e: IScheduleEvent): string {
-  const m = e.models ?? 0;
-  const mult =
-    e.multiplier !== undefined ? Number(e.multiplier.toPrecision(4)) : 0;
-  switch (e.kind) {
-    case 'copies':
-      return `${m} copies of the main model (fresh Adam at the base LR, no schedule)`;
-    case 'noise':
-      return `Gaussian noise, std = ${mult} x std(W), on the selected tensors of ${m} copies`;
-    case 'average':
-      return `every parameter of the main model <- average of ${m} models; copies dropped`;
-    case 'ensemble-start':
-      return `${m} models train together to the end`;
-    case 'input-noise':
-      return `forward pass with noisy input embeddings, std = ${mult} x std(embeddings)`;
-    case 'weight-noise':
-      return `Gaussian noise, std = ${mult} x std(W), on the selected tensors`;
-    case 'prior-noise':
-      return `uniform noise U(-${mult}/2, ${mult}/2) x std(W) on every trainable tensor`;
-    case 'swa-update':
-      return `SWA: running mean of the weights, every ${e.every ?? 1} step(s) to ${e.until}`;
-    case 'ema-update':
-      return `EMA update of the weights, every ${e.every ?? 1} step(s) to ${e.until}`;
-    case 'end':
-      return m > 1
-        ? `predict: hard majority vote of ${m} models`
-        : 'predict with one model';
-    default:
-      return e.kind;
-  }
-}
 
 /** The text `deni plan` prints: settings, the event schedule, and the cost columns. */
 export function formatPlan(plan: IPlan, description?: string): string {
@@ -58,7 +26,7 @@ export function formatPlan(plan: IPlan, description?: string): string {
   );
   for (const e of plan.events) {
     lines.push(
-      `  step ${String(e.step).padStart(6)}  ${e.kind.padEnd(14)}  ${describe(e)}`
+      `  step ${String(e.step).padStart(6)}  ${e.kind.padEnd(14)}  ${describeEvent(e)}`
     );
   }
   const c = plan.cost;

@@ -1,7 +1,7 @@
 /**
  * Mitigation strategies (DESIGN.md `src/deni/strategies`): one module per strategy behind
- * `IStrategy` (plan without training, run with training), the registry, `deni plan` text, and
- * `executeRun`, which turns one RunSpec into a RunResult.
+ * `IStrategy` (plan without training, run with training), the registry and `deni plan` text.
+ * Assembling a run from a RunSpec lives in src/deni/run.
  */
 export type {
   IDataNeeds,
@@ -24,14 +24,6 @@ export {
   planCostTable,
   type ICostRow
 } from './format-plan';
-export { ENSEMBLE_SIZE } from './plan';
-export { memberSeeds } from './engine';
+export { ENSEMBLE_SIZE } from './build-plan';
+export { memberSeeds } from './run-plan';
 export { niCycles, noiseMultiplier, stepAt } from './schedule';
-export {
-  executeRun,
-  prepareRunData,
-  tokenise,
-  type IExecuteOptions,
-  type IRunData
-} from './execute-run';
-export { stateModel } from './model-adapter';

@@ -1,4 +1,5 @@
 import { defineStrategy } from './define';
+import { num } from './hyper-params';
 
 /**
  * PAPER.md baseline 6: the classifier head's weight becomes a mixout layer (p = 0.9) whose
@@ -18,5 +19,5 @@ export const mixoutStrategy = defineStrategy(
       description: 'probability of swapping a head weight for its initial value'
     }
   ],
-  { headDropout: () => 0 }
+  { headDropout: () => 0, headMixout: p => num(p, 'p') }
 );

@@ -1,5 +1,5 @@
-import type { IScheduleEvent } from '../sweep/types';
-import { bool, num, P } from './params';
+import type { IScheduleEvent } from '../contract/types';
+import { bool, num, P } from './hyper-params';
 import { noiseMultiplier, periodicSteps } from './schedule';
 import type { IParamSpec, StrategyParams } from './types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StrategyName } from '../sweep/types';
+import type { StrategyName } from '../contract/types';
 import {
   formatCostTable,
   formatPlan,

@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num } from './params';
+import { num } from './hyper-params';
 
 /**
  * Extra strategy, NoisyTune (Wu et al. 2022): once, before training, every trainable tensor W

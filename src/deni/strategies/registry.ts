@@ -1,4 +1,8 @@
-import type { StrategyName } from '../sweep/types';
+import {
+  isStrategyName,
+  STRATEGY_NAMES,
+  type StrategyName
+} from '../contract/strategies';
 import { allDataStrategy } from './all-data';
 import { augmentStrategy } from './augment';
 import { bestPracticesStrategy } from './best-practices';
@@ -16,23 +20,28 @@ import { swaStrategy } from './swa';
 import type { IStrategy } from './types';
 import { weightNoiseStrategy } from './weight-noise';
 
-const STRATEGIES: readonly IStrategy[] = [
-  defaultStrategy,
-  ensembleStrategy,
-  inputNoiseStrategy,
-  weightNoiseStrategy,
-  swaStrategy,
-  mixoutStrategy,
-  bestPracticesStrategy,
-  augmentStrategy,
-  allDataStrategy,
-  deStrategy,
-  niStrategy,
-  deniStrategy,
-  deniAugmentStrategy,
-  emaStrategy,
-  priorNoiseStrategy
-];
+/** Each strategy's module, keyed by its name in the contract's table (none may be missing). */
+const BY_NAME: { readonly [N in StrategyName]: IStrategy } = {
+  default: defaultStrategy,
+  ensemble: ensembleStrategy,
+  'input-noise': inputNoiseStrategy,
+  'weight-noise': weightNoiseStrategy,
+  swa: swaStrategy,
+  mixout: mixoutStrategy,
+  'best-practices': bestPracticesStrategy,
+  augment: augmentStrategy,
+  'all-data': allDataStrategy,
+  de: deStrategy,
+  ni: niStrategy,
+  deni: deniStrategy,
+  'deni-augment': deniAugmentStrategy,
+  ema: emaStrategy,
+  'prior-noise': priorNoiseStrategy
+};
+
+const STRATEGIES: readonly IStrategy[] = STRATEGY_NAMES.map(n => BY_NAME[n]);
+
+export { isStrategyName };
 
 /** Every strategy, in PAPER.md order (baselines, DENI and its ablations, then the extras). */
 export function listStrategies(): readonly IStrategy[] {
@@ -41,16 +50,10 @@ export function listStrategies(): readonly IStrategy[] {
 
 /** The strategy of a name; an unknown name throws listing the valid ones. */
 export function getStrategy(name: string): IStrategy {
-  const s = STRATEGIES.find(x => x.name === name);
-  if (!s) {
+  if (!isStrategyName(name)) {
     throw new RangeError(
       `unknown strategy '${name}' (valid: ${STRATEGIES.map(x => x.name).join(', ')})`
     );
   }
-  return s;
-}
-
-/** Whether a string names a strategy. */
-export function isStrategyName(name: string): name is StrategyName {
-  return STRATEGIES.some(x => x.name === name);
+  return BY_NAME[name];
 }

@@ -1,4 +1,4 @@
-import type { IScheduleEvent } from '../sweep/types';
+import type { IScheduleEvent } from '../contract/types';
 
 /**
  * Step of a fraction of the run: round(fraction x T), within [0, T]. PAPER.md's windows

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createTinyModel, makeToySet } from '../train/testing/tiny-model';
 import { deriveSeeds, Rng } from '../random';
-import type { IScheduleEvent } from '../sweep/types';
+import type { IScheduleEvent } from '../contract/types';
 import {
   CostMeter,
-  createTinyModel,
   majorityVote,
-  makeToySet,
   OutOfMemoryError,
   predict,
   tensorStd,

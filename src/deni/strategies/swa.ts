@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num, P } from './params';
+import { num, P } from './hyper-params';
 import { stepAt } from './schedule';
 
 /** PAPER.md baseline 5: SWA of the weights after every step from 25 % of T; evaluates the average. */

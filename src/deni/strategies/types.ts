@@ -1,19 +1,29 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Rng } from '../random';
-import type { FactorSeeds, IScheduleEvent, StrategyName } from '../sweep/types';
+import type {
+  FactorSeeds,
+  IScheduleEvent,
+  StrategyName
+} from '../contract/types';
+import type {
+  IPlan,
+  ParamValue,
+  StrategyParams
+} from '../contract/strategy-plan';
 import type {
   CostMeter,
-  IOptimizerConfig,
   ITokenisedSet,
   ITrainableModel,
   TrainingMember
 } from '../train';
 
-/** A strategy hyper-parameter value. */
-export type ParamValue = number | string | boolean;
-
-/** Resolved hyper-parameters of a strategy (paper defaults overlaid by the sweep's overrides). */
-export type StrategyParams = Record<string, ParamValue>;
+export type {
+  IPlan,
+  IPlanCost,
+  ParamValue,
+  PredictionRule,
+  StrategyParams
+} from '../contract/strategy-plan';
 
 /** One hyper-parameter: its paper default and what values are valid. */
 export interface IParamSpec {
@@ -52,44 +62,6 @@ export interface IPlanConfig {
   params?: Record<string, ParamValue>;
   /** The real training-set size after the strategy's data needs (augmentation may give fewer). */
   trainSamples?: number;
-}
-
-/** Compute cost of a plan (PAPER.md's cost columns). */
-export interface IPlanCost {
-  /** Optimiser steps summed over all models trained. */
-  modelSteps: number;
-  /** Models whose predictions are used per test sample. */
-  passesPerTestSample: number;
-  /** testSamples x passesPerTestSample, when testSamples is known. */
-  testForwardPasses?: number;
-  /** modelSteps / the default strategy's steps on the same budget. */
-  relativeToDefault: number;
-  /** modelSteps / an ensemble of 10 default runs. */
-  relativeToEnsemble: number;
-}
-
-/** How a strategy's final prediction is made. */
-export type PredictionRule = 'main' | 'vote' | 'swa' | 'ema';
-
-/** What a run of a strategy will do, computed without training. */
-export interface IPlan {
-  strategy: StrategyName;
-  params: StrategyParams;
-  /** Training samples each epoch (after augmentation / all-data). */
-  trainSamples: number;
-  epochs: number;
-  batchSize: number;
-  /** Optimiser steps of the main model (T). */
-  totalSteps: number;
-  /** Independent models trained one after another (ensemble: K; otherwise 1). */
-  members: number;
-  optimizer: IOptimizerConfig;
-  warmupSteps: number;
-  /** Dropout before the head (PAPER.md 0.3; mixout 0). */
-  headDropout: number;
-  prediction: PredictionRule;
-  events: IScheduleEvent[];
-  cost: IPlanCost;
 }
 
 /** Everything a strategy run gets from executeRun (or a test). */

@@ -7,7 +7,7 @@ import {
   runSweep,
   type ISweepProgress
 } from './index';
-import { tempDir } from './test-helpers';
+import { tempDir } from './testing/helpers';
 
 // The real trainer needs the MiniLM-L6 checkpoint in the model cache (`deni models` shows it).
 const cached = listModels().some(m => m.name === 'minilm-l6' && m.cached);

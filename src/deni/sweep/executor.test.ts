@@ -7,8 +7,8 @@ import {
   runSweep,
   type ISweepProgress
 } from './index';
-import { runOne as fakeRun } from './test-doubles/fake-runner';
-import { FAKE_RUNNER, smallSpec, tempDir } from './test-helpers';
+import { runOne as fakeRun } from './testing/fake-runner';
+import { FAKE_RUNNER, smallSpec, tempDir } from './testing/helpers';
 
 describe('LocalExecutor', () => {
   it('runs a sweep in worker processes with the same results as in-process, with progress', async () => {
@@ -94,7 +94,7 @@ describe('LocalExecutor', () => {
       store: path.join(dir, 'r.sqlite'),
       executor: new LocalExecutor({
         workers: 2,
-        runnerModule: path.join(__dirname, 'test-doubles/exit-runner.ts')
+        runnerModule: path.join(__dirname, 'testing/exit-runner.ts')
       })
     });
     expect(out.results).toHaveLength(4);

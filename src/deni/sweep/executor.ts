@@ -1,4 +1,9 @@
-import type { IRunProgress, IRunResult, IRunSpec, RunOneFn } from './types';
+import type {
+  IRunProgress,
+  IRunResult,
+  IRunSpec,
+  RunOneFn
+} from '../contract/types';
 
 /** Callbacks through which an executor reports each run back to the sweep (which stores results). */
 export interface IExecutorHooks {

@@ -1,23 +1,16 @@
 import { deriveSeeds } from '../random';
 import { runKey } from './run-key';
-import { strategyLabel } from './spec';
-import type { DatasetRef, IBudget, IRunSpec, ISweepSpec } from './types';
+import { datasetLabel, strategyId } from '../contract/labels';
+import type {
+  DatasetRef,
+  IBudget,
+  IRunSpec,
+  ISweepSpec
+} from '../contract/types';
+import { PAPER_MAX_LENGTH } from '../contract/datasets';
 
-/**
- * Max-length defaults of the paper's seven sets (PAPER.md): 50 tokens for SST-2, MRPC, AG News and
- * DBpedia, 25 for CoLA, TREC and SNIPS. Other sets default to 50 unless the data registry says else.
- */
-export const PAPER_MAX_LENGTH: Readonly<Record<string, number>> = {
-  sst2: 50,
-  mrpc: 50,
-  ag_news: 50,
-  agnews: 50,
-  dbpedia: 50,
-  dbpedia_14: 50,
-  cola: 25,
-  trec: 25,
-  snips: 25
-};
+/** Max-length defaults of the paper's seven sets (the contract's table). */
+export { PAPER_MAX_LENGTH };
 
 /** Max length used when neither the sweep nor the data registry gives one. */
 export const FALLBACK_MAX_LENGTH = 50;
@@ -26,11 +19,6 @@ export const FALLBACK_MAX_LENGTH = 50;
 export interface IExpandOptions {
   /** Default max length of a data set (the data registry's card); undefined = paper table / 50. */
   maxLengthFor?: (dataset: DatasetRef) => number | undefined;
-}
-
-/** Readable label of a data set reference (its id, or a file's path). */
-export function datasetLabel(dataset: DatasetRef): string {
-  return typeof dataset === 'string' ? dataset : dataset.path;
 }
 
 function paperMaxLength(dataset: DatasetRef): number | undefined {
@@ -95,7 +83,7 @@ export function expandSweep(
 
 /** `sst2 / minilm-l6 / lora / deni #3`: a run in one line, for progress and errors. */
 export function describeRun(spec: IRunSpec): string {
-  return `${datasetLabel(spec.dataset)} / ${spec.model} / ${spec.tuning} / ${strategyLabel(
+  return `${datasetLabel(spec.dataset)} / ${spec.model} / ${spec.tuning} / ${strategyId(
     spec.strategy
   )} #${spec.run}`;
 }

@@ -1,7 +1,7 @@
 import { FACTORS } from '../random';
-import { datasetLabel } from './expand';
+import { datasetLabel } from '../contract/labels';
 import { canonicalJson } from './run-key';
-import type { IRunResult, RandomFactor } from './types';
+import type { IRunResult, RandomFactor } from '../contract/types';
 
 /** One run in the paper's long format: one row per run, everything a table or a plot groups by. */
 export interface ILongRow {

@@ -3,7 +3,7 @@
  * config hash + seeds), the SQLite result store with CSV/JSON export, executors (in-process, local
  * worker processes, BullMQ on Redis) and runSweep, which ties them together and resumes.
  */
-export * from './types';
+export * from '../contract';
 export {
   DEFAULT_STORE,
   SWEEP_DEFAULTS,
@@ -15,7 +15,6 @@ export {
   normalizeSweepSpec,
   parseSweepSpec,
   pointerToPath,
-  strategyLabel,
   validateSweepSpec,
   type IParseOptions,
   type IParsedSweep,
@@ -25,7 +24,6 @@ export { RUN_KEY_VERSION, canonicalJson, runIdentity, runKey } from './run-key';
 export {
   FALLBACK_MAX_LENGTH,
   PAPER_MAX_LENGTH,
-  datasetLabel,
   describeRun,
   expandSweep,
   type IExpandOptions

@@ -10,7 +10,7 @@ import {
 } from '../backend/threads';
 import { describeRun } from './expand';
 import type { IExecutor, IExecutorHooks } from './executor';
-import type { IRunSpec } from './types';
+import type { IRunSpec } from '../contract/types';
 import { RUNNER_ENV, type FromWorker, type ToWorker } from './worker-protocol';
 
 /** Options of LocalExecutor. */

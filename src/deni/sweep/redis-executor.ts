@@ -2,7 +2,12 @@ import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { IExecutor, IExecutorHooks } from './executor';
 import { loadRunner } from './runner';
-import type { IRunProgress, IRunResult, IRunSpec, RunOneFn } from './types';
+import type {
+  IRunProgress,
+  IRunResult,
+  IRunSpec,
+  RunOneFn
+} from '../contract/types';
 
 /** Default BullMQ queue name shared by submitters and `deni worker`. */
 export const DEFAULT_QUEUE = 'deni';

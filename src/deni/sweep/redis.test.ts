@@ -11,7 +11,7 @@ import {
   ResultStore,
   runSweep
 } from './index';
-import { FAKE_RUNNER, REPO_ROOT, smallSpec, tempDir } from './test-helpers';
+import { FAKE_RUNNER, REPO_ROOT, smallSpec, tempDir } from './testing/helpers';
 
 const REDIS = '/usr/bin/redis-server';
 const CLI = path.join(REPO_ROOT, 'src/deni/cli.ts');

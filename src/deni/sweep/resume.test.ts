@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random';
-import { runOne as fakeRun } from './test-doubles/fake-runner';
+import { runOne as fakeRun } from './testing/fake-runner';
 import { exportResults, ResultStore, runSweep } from './index';
-import { FAKE_RUNNER, REPO_ROOT, smallSpec, tempDir } from './test-helpers';
+import { FAKE_RUNNER, REPO_ROOT, smallSpec, tempDir } from './testing/helpers';
 
 const CLI = path.join(REPO_ROOT, 'src/deni/cli.ts');
 const TSX = pathToFileURL(createRequire(__filename).resolve('tsx')).href;

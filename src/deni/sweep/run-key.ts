@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IRunSpec } from './types';
+import type { IRunSpec } from '../contract/types';
 
 /**
  * Version tag hashed into every run key. Bump it when a change to the engine makes stored results

@@ -1,25 +1,22 @@
 import os from 'node:os';
 import path from 'node:path';
-import {
-  datasetLabel,
-  describeRun,
-  expandSweep,
-  type IExpandOptions
-} from './expand';
+import { describeRun, expandSweep, type IExpandOptions } from './expand';
 import { InlineExecutor, type IExecutor } from './executor';
 import { LocalExecutor } from './local-executor';
 import { RedisExecutor } from './redis-executor';
-import { normalizeSweepSpec, strategyLabel, SweepSpecError } from './spec';
+import { datasetLabel, strategyId } from '../contract/labels';
+import { normalizeSweepSpec, SweepSpecError } from './spec';
 import { checkStrategyParams } from './strategy-check';
 import { ResultStore, type IRunFailure } from './store';
 import type {
+  IRunFailureInfo,
   IRunProgress,
   IRunResult,
   IRunSpec,
   ISweepProgress,
   ISweepSpec,
   RunOneFn
-} from './types';
+} from '../contract/types';
 
 /** Options of runSweep. */
 export interface IRunSweepOptions {
@@ -73,8 +70,11 @@ export interface ISweepOutcome {
   cached: number;
   /** Runs trained (and stored) by this execution. */
   executed: number;
-  /** Runs that failed in this execution (recorded in the store, retried next time). */
-  failed: IRunFailure[];
+  /**
+   * Runs that failed in this execution (recorded in the store, retried next time), with their
+   * label and message apart (`error` is the two joined, as the store's failure list shows).
+   */
+  failed: (IRunFailure & IRunFailureInfo)[];
   /** Whether the signal aborted the sweep before every run was done. */
   cancelled: boolean;
 }
@@ -191,7 +191,7 @@ export async function runSweep(
     const executor = createExecutor(spec, options);
     const inFlight = new Map<string, IInFlight>();
     const durations: number[] = [];
-    const failed: IRunFailure[] = [];
+    const failed: (IRunFailure & IRunFailureInfo)[] = [];
     const host = os.hostname();
     let done = cached;
     let executed = 0;
@@ -249,7 +249,7 @@ export async function runSweep(
       if (c) {
         progress.current = {
           run: c.spec.run,
-          strategy: strategyLabel(c.spec.strategy),
+          strategy: strategyId(c.spec.strategy),
           tuning: c.spec.tuning,
           step: c.progress?.step ?? 0,
           totalSteps: c.progress?.totalSteps ?? 0,
@@ -308,13 +308,15 @@ export async function runSweep(
         },
         onFailure: (s, error) => {
           inFlight.delete(s.key);
-          const message = `${describeRun(s)}: ${error.message}`;
+          const label = describeRun(s);
           store.recordFailure(s, error.message, host);
           failed.push({
             key: s.key,
             sweep: s.sweep,
             run: s.run,
-            error: message,
+            label,
+            message: error.message,
+            error: `${label}: ${error.message}`,
             at: new Date().toISOString(),
             host
           });

@@ -1,21 +1,21 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RunOneFn } from './types';
+import type { RunOneFn } from '../contract/types';
 
 /**
- * The product's run function: `executeRun` of src/deni/strategies (which dispatches to the strategy).
+ * The product's run function: `executeRun` of src/deni/run (which dispatches to the strategy).
  * Loaded lazily so that sweeps, the store and the CLI's other commands work without loading tfjs.
  */
 export async function defaultRunOne(): Promise<RunOneFn> {
-  const strategies = (await import('../strategies')) as {
+  const run = (await import('../run')) as {
     executeRun?: RunOneFn;
   };
-  if (typeof strategies.executeRun !== 'function') {
+  if (typeof run.executeRun !== 'function') {
     throw new Error(
-      'src/deni/strategies does not export executeRun: the trainer is not available in this build'
+      'src/deni/run does not export executeRun: the trainer is not available in this build'
     );
   }
-  return strategies.executeRun;
+  return run.executeRun;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveSeeds } from '../random';
-import type { IRunSpec } from './types';
+import type { IRunSpec } from '../contract/types';
 import {
   canonicalJson,
   expandSweep,

@@ -8,7 +8,9 @@ import type {
   ISweepSpec,
   StrategyName,
   TuningMethodName
-} from './types';
+} from '../contract/types';
+import { strategyId } from '../contract/labels';
+import { resolveSchemaRef } from '../contract/schema-ref';
 
 /** The sweep JSON Schema (draft-07): the single source of truth for the widget form, kernel and CLI. */
 export const SWEEP_SPEC_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;
@@ -39,6 +41,8 @@ export interface ISpecError {
   column?: number;
   /** The offending value (absent for missing fields and syntax errors). */
   value?: unknown;
+  /** What is wrong (`got 0`, `missing (required)`), without the path; absent for syntax errors. */
+  problem?: string;
   /** What would be valid. */
   allowed: string;
   /** Full readable message: path, bad value, what is allowed. */
@@ -97,11 +101,7 @@ function compile(schema: Schema): ValidateFunction {
 }
 
 function resolve(schema: Schema): Schema {
-  const ref = schema.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/definitions/')) {
-    return resolve(definitions[ref.slice('#/definitions/'.length)]);
-  }
-  return schema;
+  return resolveSchemaRef(schemaJson, schema);
 }
 
 function jsonType(value: unknown): string {
@@ -279,6 +279,7 @@ function makeError(
     path,
     pointer,
     value,
+    problem: got,
     allowed,
     message: `${where}: ${got}; allowed: ${allowed}`
   };
@@ -426,7 +427,7 @@ function crossCheck(value: Record<string, unknown>): ISpecError[] {
         return;
       }
       const entry = normalizeStrategy(s as StrategyName | IStrategyEntry);
-      const id = strategyLabel(entry);
+      const id = strategyId(entry);
       const prev = seen.get(id);
       if (prev !== undefined) {
         errors.push(
@@ -473,16 +474,6 @@ function normalizeStrategy(
     out.params = { ...entry.params };
   }
   return out;
-}
-
-/** `deni`, or `deni{K=5,s2=0.1}` when the strategy has overrides (keys sorted). */
-export function strategyLabel(entry: IStrategyEntry): string {
-  const params = entry.params ?? {};
-  const keys = Object.keys(params).sort();
-  if (keys.length === 0) {
-    return entry.name;
-  }
-  return `${entry.name}{${keys.map(k => `${k}=${String(params[k])}`).join(',')}}`;
 }
 
 function asArray<T>(value: T | T[]): T[] {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOne as fakeRun } from './test-doubles/fake-runner';
+import { runOne as fakeRun } from './testing/fake-runner';
 import {
   expandSweep,
   exportResults,
@@ -9,8 +9,8 @@ import {
   runSweep,
   toLongRows
 } from './index';
-import { smallSpec, tempDir } from './test-helpers';
-import type { IRunResult } from './types';
+import { smallSpec, tempDir } from './testing/helpers';
+import type { IRunResult } from '../contract/types';
 
 describe('ResultStore', () => {
   it('stores a run once, in WAL mode, and reuses it only on an exact key match', async () => {

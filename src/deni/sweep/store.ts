@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { datasetLabel } from './expand';
+import { datasetLabel } from '../contract/labels';
 import { canonicalJson } from './run-key';
-import { strategyLabel } from './spec';
-import type { IRunResult, IRunSpec, ISweepSpec } from './types';
+import { strategyId } from '../contract/labels';
+import type { IRunResult, IRunSpec, ISweepSpec } from '../contract/types';
 
 /** Schema version of the SQLite file (PRAGMA user_version). */
 export const STORE_SCHEMA_VERSION = 1;
@@ -247,7 +247,7 @@ export class ResultStore {
         datasetLabel(s.dataset),
         s.model,
         s.tuning,
-        strategyLabel(s.strategy),
+        strategyId(s.strategy),
         s.run,
         canonicalJson(s),
         result.macroF1,

@@ -1,5 +1,5 @@
 import { fieldError, type ISpecError } from './spec';
-import type { ISweepSpec } from './types';
+import type { ISweepSpec } from '../contract/types';
 
 /**
  * Checks every strategy's parameter overrides with the strategy itself (names, types, ranges), so
@@ -9,7 +9,7 @@ import type { ISweepSpec } from './types';
 export async function checkStrategyParams(
   spec: ISweepSpec
 ): Promise<ISpecError[]> {
-  const { getStrategy } = await import('../strategies');
+  const { getStrategy } = await import('../run');
   const errors: ISpecError[] = [];
   spec.strategies.forEach((entry, i) => {
     if (!entry.params) {

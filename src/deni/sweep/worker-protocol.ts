@@ -1,4 +1,4 @@
-import type { IRunProgress, IRunResult, IRunSpec } from './types';
+import type { IRunProgress, IRunResult, IRunSpec } from '../contract/types';
 
 /** Messages from the sweep process to a local worker process. */
 export type ToWorker =

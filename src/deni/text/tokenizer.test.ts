@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureModel, reference, SENTENCES } from '../model/test-support';
+import { fixtureModel, reference, SENTENCES } from '../model/testing/fixtures';
 import { encodeBatch, loadTokenizer, truncateLengths } from './index';
 
 interface IRef {

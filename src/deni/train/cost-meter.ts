@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ICost } from '../sweep/types';
+import type { ICost } from '../contract/types';
 
 /**
  * Counts what a run costs (PAPER.md: every strategy accounts for these): optimiser model-steps,

@@ -29,7 +29,7 @@ export {
   disposeParams,
   tensorStd,
   type ParamMap
-} from './params';
+} from './weights';
 export {
   crossEntropy,
   predict,
@@ -45,8 +45,3 @@ export {
   RunAbortedError
 } from './errors';
 export { defaultLearningRate } from './learning-rates';
-export {
-  createTinyModel,
-  makeToySet,
-  type ITinyModelOptions
-} from './tiny-model';

@@ -1,8 +1,10 @@
 import type { Architecture } from '../model/types';
-import { paperLearningRate } from '../peft/settings';
-import type { TuningMethodName } from '../sweep/types';
-
-const TUNING_METHODS: readonly string[] = ['full', 'lora', 'ia3', 'unipelt'];
+import { paperLearningRate } from '../peft/definitions';
+import {
+  isTuningMethodName,
+  TUNING_METHOD_NAMES,
+  type TuningMethodName
+} from '../contract/tuning-methods';
 
 /**
  * PAPER.md learning rates (full FT 1e-5; LoRA 1e-4, RoBERTa 1e-5; IA3 7.5e-3; UniPELT 1e-4,
@@ -13,9 +15,9 @@ export function defaultLearningRate(
   tuning: TuningMethodName,
   architecture: Architecture
 ): number {
-  if (!TUNING_METHODS.includes(tuning)) {
+  if (!isTuningMethodName(tuning)) {
     throw new RangeError(
-      `unknown tuning method '${String(tuning)}' (valid: full, lora, ia3, unipelt)`
+      `unknown tuning method '${String(tuning)}' (valid: ${TUNING_METHOD_NAMES.join(', ')})`
     );
   }
   return paperLearningRate(tuning, architecture);

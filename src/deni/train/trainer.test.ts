@@ -1,19 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createTinyModel, makeToySet } from './testing/tiny-model';
 import { Rng } from '../random';
 import {
   ADAM_DEFAULTS,
   batchOrder,
   classificationMetrics,
   CostMeter,
-  createTinyModel,
   disposeBatch,
   dropoutMask,
   isOutOfMemory,
   majorityVote,
   makeBatch,
-  makeToySet,
   NonFiniteLossError,
   predict,
   TrainingMember,

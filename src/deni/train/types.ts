@@ -52,15 +52,7 @@ export interface ITokenisedSet {
   numClasses: number;
 }
 
-/** Optimiser settings (PyTorch semantics). */
-export interface IOptimizerConfig {
-  kind: 'adam' | 'adamw';
-  beta1: number;
-  beta2: number;
-  eps: number;
-  /** L2 penalty added to the gradient for `adam`, decoupled decay for `adamw`. */
-  weightDecay: number;
-}
+export type { IOptimizerConfig } from '../contract/strategy-plan';
 
 /** Linear schedule: optional linear warm-up from 0, then linear decay to 0 at `totalSteps`. */
 export interface IScheduleConfig {

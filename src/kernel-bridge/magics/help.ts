@@ -1,4 +1,5 @@
 /** Documentation of every magic: `%deni help`, inspect replies and completion read it. */
+import { TUNING_METHOD_NAMES } from '../../deni/contract/tuning-methods';
 
 /** One magic's documentation. */
 export interface IMagicDoc {
@@ -55,15 +56,14 @@ export const MAGICS: readonly IMagicDoc[] = [
   {
     command: 'plan',
     kind: 'line',
-    usage:
-      '%deni plan <strategy>[,<strategy>...] [--samples N] [--epochs N] [--batch N] [--tuning full|lora|ia3|unipelt] [--json] [--K N] [--s2 X] ...',
+    usage: `%deni plan <strategy>[,<strategy>...] [--samples N] [--epochs N] [--batch N] [--tuning ${TUNING_METHOD_NAMES.join('|')}] [--json] [--K N] [--s2 X] ...`,
     summary:
       'Print the schedule and cost (model-steps) of strategies without training.',
     details: [
       'Shows what each strategy does at which optimiser step (copies, noise, averaging,',
       'ensemble start) and the model-steps it costs, computed from the budget alone.',
       'Defaults are the paper budget (1000 samples, 10 epochs, batch 8). --tuning names the',
-      'tuning method the plan is for (full, lora, ia3, unipelt; model-steps and the schedule',
+      `tuning method the plan is for (${TUNING_METHOD_NAMES.join(', ')}; model-steps and the schedule`,
       'do not depend on it). --json adds an application/json output: {"plans": [{strategy,',
       'description, tuning, plan, events, cost}]}, one entry per strategy, besides the text.',
       'Any other `--name value` option overrides a strategy hyper-parameter (e.g. --K 5).',

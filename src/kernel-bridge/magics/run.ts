@@ -1,12 +1,14 @@
 /** Executes parsed magics against the engine; outputs go through the cell's output sink. */
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { ISweepProgress } from '../../deni/sweep/types';
+import type { IPlanAnswer } from '../../deni/contract/strategy-plan';
+import type { ISweepProgress } from '../../deni/contract/types';
+import { TUNING_METHOD_NAMES } from '../../deni/contract/tuning-methods';
 import {
   IDeniEngine,
   IPlanRequest,
+  ICellSweepOutcome,
   IStudyPlanRequest,
-  ISweepOutcome,
   SweepBodyError
 } from '../engine-types';
 import { JsonValue, MimeBundle } from '../protocol/messages';
@@ -234,7 +236,7 @@ export function planRequest(args: string[]): IPlanRequest & { json: boolean } {
   const tuning = options.tuning;
   if (tuning === true) {
     throw new MagicUsageError(
-      '--tuning needs a tuning method: full, lora, ia3 or unipelt'
+      `--tuning needs a tuning method: ${TUNING_METHOD_NAMES.slice(0, -1).join(', ')} or ${TUNING_METHOD_NAMES[TUNING_METHOD_NAMES.length - 1]}`
     );
   }
   const json = options.json;
@@ -280,14 +282,14 @@ function planBundle(engine: IDeniEngine, args: string[]): MimeBundle {
   if (!json) {
     return textBundle(engine.plan(request));
   }
-  const plans = engine.planJson(request);
+  const answer: IPlanAnswer = {
+    plans: engine.planJson(request),
+    ...(request.tuning
+      ? { tuning: request.tuning as IPlanAnswer['tuning'] }
+      : {})
+  };
   return {
-    'application/json': JSON.parse(
-      JSON.stringify({
-        plans,
-        ...(request.tuning ? { tuning: request.tuning } : {})
-      })
-    ) as JsonValue,
+    'application/json': JSON.parse(JSON.stringify(answer)) as JsonValue,
     'text/plain': engine.plan(request)
   };
 }
@@ -425,29 +427,26 @@ export async function runSweepCell(
   } catch (err) {
     throw err instanceof SweepBodyError ? cellSpecError(err, bodyLine) : err;
   }
-  const display = new ProgressDisplay(
-    (bundle, options) => out.display(bundle, options),
-    progress => engine.progress(progress)
-  );
-  display.update(
-    { sweep: spec.name, done: 0, total: spec.runs, cached: 0, failed: 0 },
-    true
-  );
-  state.running = { sweep: spec.name, done: 0, total: 0 };
-  let last: ISweepProgress = {
+  const start: ISweepProgress = {
     sweep: spec.name,
     done: 0,
     total: spec.runs,
     cached: 0,
     failed: 0
   };
-  let outcome: ISweepOutcome;
+  const display = new ProgressDisplay(
+    (bundle, options) => out.display(bundle, options),
+    progress => engine.progress(progress),
+    start
+  );
+  display.update(start, true);
+  state.running = { sweep: spec.name, done: 0, total: 0 };
+  let outcome: ICellSweepOutcome;
   try {
     try {
       outcome = await engine.runSweep(spec, {
         signal: out.signal,
         onProgress: progress => {
-          last = progress;
           state.running = {
             sweep: spec.name,
             done: progress.done,
@@ -462,7 +461,7 @@ export async function runSweepCell(
       const message = err instanceof Error ? err.message : String(err);
       display.finish(
         engine.progress(
-          { ...last, current: undefined, etaSeconds: undefined },
+          { ...display.last, current: undefined, etaSeconds: undefined },
           'error',
           `sweep ${spec.name} failed: ${message}`
         )
@@ -480,7 +479,7 @@ export async function runSweepCell(
         `sweep ${spec.name} interrupted after ${outcome.progress.done}/${outcome.progress.total} runs; re-execute the cell to resume`
       );
     }
-    if (outcome.errors.length > 0 && outcome.executed === 0) {
+    if (outcome.failures.length > 0 && outcome.executed === 0) {
       const error = sweepFailureMessage(spec.name, outcome);
       display.finish(engine.progress(outcome.progress, 'error', error));
       throw new SweepFailedError(error);
@@ -494,16 +493,14 @@ export async function runSweepCell(
 }
 
 /** Message of a sweep whose every run of this execution failed: the distinct run errors. */
-function sweepFailureMessage(sweep: string, outcome: ISweepOutcome): string {
+function sweepFailureMessage(
+  sweep: string,
+  outcome: ICellSweepOutcome
+): string {
   const distinct = new Map<string, string[]>();
-  for (const line of outcome.errors) {
-    const match = /^run (\d+): ([\s\S]*)$/.exec(line);
-    const [run, text] = match ? [match[1], match[2]] : ['?', line];
-    // Failures read `<dataset> / <model> / <tuning> / <strategy> #<run>: message`; drop the
-    // label so that one cause shared by every run is shown once.
-    const labelled = new RegExp(`^[^\\n]*? #${run}: `).exec(text);
-    const message = labelled ? text.slice(labelled[0].length) : text;
-    distinct.set(message, [...(distinct.get(message) ?? []), run]);
+  for (const { run, message } of outcome.failures) {
+    // One cause shared by every run is shown once, with the runs it stopped.
+    distinct.set(message, [...(distinct.get(message) ?? []), String(run)]);
   }
   const shown = [...distinct.entries()].slice(0, 3).map(([message, runs]) => {
     const which =
@@ -513,7 +510,7 @@ function sweepFailureMessage(sweep: string, outcome: ISweepOutcome): string {
   const more =
     distinct.size > 3 ? [`  ... and ${distinct.size - 3} other errors`] : [];
   return [
-    `sweep ${sweep}: all ${outcome.errors.length} runs attempted failed (they are retried when the cell runs again):`,
+    `sweep ${sweep}: all ${outcome.failures.length} runs attempted failed (they are retried when the cell runs again):`,
     ...shown,
     ...more
   ].join('\n');

@@ -4,7 +4,7 @@
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { ISweepSpec } from '../../deni/sweep/types';
+import type { ISweepSpec } from '../../deni/contract/types';
 import { DENI_KERNEL_NAME } from '../constants';
 
 /** What a quiet execution printed or displayed. */

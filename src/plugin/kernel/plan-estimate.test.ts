@@ -45,15 +45,29 @@ describe('readPlanAnswer', () => {
     error: null
   });
 
+  /** A plan entry as the kernel sends it (only the fields the estimate reads matter). */
+  const entry = (strategy: string, modelSteps: number) => ({
+    strategy,
+    description: `${strategy} plan`,
+    plan: {},
+    events: [],
+    cost: {
+      modelSteps,
+      passesPerTestSample: 1,
+      relativeToDefault: 1,
+      relativeToEnsemble: 0.1
+    }
+  });
+
   it('multiplies the per-run model-steps by runs and configurations', () => {
     const answer = readPlanAnswer(
       result([
         {
           'application/json': {
-            strategies: [
-              { strategy: 'default', modelSteps: 16 },
-              { strategy: 'deni', cost: { modelSteps: 40 } },
-              { strategy: 'ensemble', modelSteps: 160 }
+            plans: [
+              entry('default', 16),
+              entry('deni', 40),
+              entry('ensemble', 160)
             ]
           },
           'text/plain': 'plan'
@@ -76,41 +90,51 @@ describe('readPlanAnswer', () => {
     });
   });
 
-  it('reads JSON printed on stdout too', () => {
+  it('reads the answer of the real engine (IPlanEntry of src/deni/contract)', async () => {
+    const { getStrategy } = await import('../../deni/strategies');
+    const strategy = getStrategy('deni');
+    const plan = strategy.plan({ samples: 64, epochs: 2, batchSize: 8 });
     const answer = readPlanAnswer(
-      result([], JSON.stringify([{ name: 'default', modelSteps: 10 }])),
-      { ...spec, strategies: 'default' }
+      result([
+        {
+          'application/json': JSON.parse(
+            JSON.stringify({
+              plans: [
+                {
+                  strategy: 'deni',
+                  description: strategy.description,
+                  plan,
+                  events: plan.events,
+                  cost: plan.cost
+                }
+              ]
+            })
+          ),
+          'text/plain': 'plan'
+        }
+      ]),
+      { ...spec, strategies: ['deni'] }
     );
-    expect(answer.kind === 'estimate' && answer.estimate.totalModelSteps).toBe(
-      10 * 5 * 4
-    );
+    expect(answer.kind === 'estimate' && answer.estimate.rows).toEqual([
+      { strategy: 'deni', modelSteps: plan.cost.modelSteps }
+    ]);
   });
 
-  it("reads the kernel's plan text (one block per strategy)", () => {
-    const text = [
-      'strategy default: plain fine-tuning',
-      'parameters: (none)',
-      'training: 64 samples, batch 8, 2 epochs -> T = 16 optimiser steps per model',
-      'cost: 16 model-steps (1.00 x default, 10.0 % of an ensemble of 10); 1 forward pass(es) per test sample',
-      '',
-      'strategy deni: Delayed Ensemble with Noisy Interpolation',
-      'parameters: K=10 s2=0.15',
-      '  step      0  copies          9 copies',
-      'cost: 1,234 model-steps (77.13 x default, 771.3 % of an ensemble of 10); 10 forward pass(es) per test sample'
-    ].join('\n');
-    const answer = readPlanAnswer(result([{ 'text/plain': text }]), spec);
+  it('does not guess at other shapes: a plan without cost.modelSteps is shown as text', () => {
+    const answer = readPlanAnswer(
+      result([
+        {
+          'application/json': {
+            plans: [{ strategy: 'default', modelSteps: 16 }]
+          },
+          'text/plain': 'strategy default\ncost: 16 model-steps'
+        }
+      ]),
+      spec
+    );
     expect(answer).toEqual({
-      kind: 'estimate',
-      estimate: {
-        rows: [
-          { strategy: 'default', modelSteps: 16 },
-          { strategy: 'deni', modelSteps: 1234 }
-        ],
-        configurations: 4,
-        runs: 5,
-        totalModelSteps: (16 + 1234) * 5 * 4
-      },
-      text
+      kind: 'text',
+      text: 'strategy default\ncost: 16 model-steps'
     });
   });
 

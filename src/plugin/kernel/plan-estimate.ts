@@ -1,10 +1,13 @@
 /**
- * Reads the answer of `%deni plan` into a cost estimate for the whole sweep. The kernel lists
- * model-steps per run per strategy (as JSON when it offers it, else in its text: one
- * `strategy <name>` block per strategy ending in `cost: <n> model-steps`); the sweep multiplies
- * that by runs and by the data set x model x tuning configurations. When neither can be read,
- * the kernel's text is shown as it is.
+ * Reads the answer of `%deni plan --json` (the engine's IPlanAnswer, application/json) into a
+ * cost estimate for the whole sweep: model-steps per run per strategy, times runs and the data
+ * set x model x tuning configurations. Without a readable answer the kernel's text is shown as
+ * it is.
  */
+import type {
+  IPlanAnswer,
+  IPlanEntry
+} from '../../deni/contract/strategy-plan';
 import type { IQuietResult } from './deni-kernel';
 import { strategyNames } from './deni-kernel';
 
@@ -33,71 +36,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function toRow(entry: unknown): IPlanRow | null {
-  if (!isRecord(entry)) {
-    return null;
-  }
-  const name = entry.strategy ?? entry.name;
-  const cost = isRecord(entry.cost) ? entry.cost : entry;
-  const steps = cost.modelSteps ?? cost.totalModelSteps;
-  if (
-    typeof name !== 'string' ||
-    typeof steps !== 'number' ||
-    !Number.isFinite(steps)
-  ) {
-    return null;
-  }
-  return { strategy: name, modelSteps: steps };
+/** Whether a value received from the kernel is one plan entry (the fields the estimate reads). */
+function isPlanEntry(value: unknown): value is IPlanEntry {
+  return (
+    isRecord(value) &&
+    typeof value.strategy === 'string' &&
+    isRecord(value.cost) &&
+    typeof value.cost.modelSteps === 'number' &&
+    Number.isFinite(value.cost.modelSteps)
+  );
 }
 
-/** Plan rows found in a JSON answer (an array, or an object holding one), or null. */
-export function planRows(json: unknown): IPlanRow[] | null {
-  let list: unknown = json;
-  if (isRecord(json)) {
-    list = json.strategies ?? json.plans ?? json.rows ?? json.plan;
-  }
-  if (!Array.isArray(list)) {
-    const single = toRow(json);
-    return single ? [single] : null;
-  }
-  const rows = list.map(toRow);
-  return rows.length > 0 && rows.every((r): r is IPlanRow => r !== null)
-    ? rows
+/** The kernel's answer, when a value is one (checked: it crossed a process boundary). */
+export function asPlanAnswer(value: unknown): IPlanAnswer | null {
+  return isRecord(value) &&
+    Array.isArray(value.plans) &&
+    value.plans.length > 0 &&
+    value.plans.every(isPlanEntry)
+    ? (value as unknown as IPlanAnswer)
     : null;
-}
-
-/** Plan rows from the kernel's text (`strategy <name>...` then `cost: <n> model-steps`), or null. */
-export function planRowsFromText(text: string): IPlanRow[] | null {
-  const rows: IPlanRow[] = [];
-  let current: string | null = null;
-  for (const line of text.split(/\r?\n/)) {
-    const head = /^strategy\s+([A-Za-z0-9_-]+)/.exec(line);
-    if (head) {
-      current = head[1];
-      continue;
-    }
-    const cost = /^cost:\s*([\d,]+)\s+model-steps/.exec(line);
-    if (cost && current) {
-      rows.push({
-        strategy: current,
-        modelSteps: Number(cost[1].replace(/,/g, ''))
-      });
-      current = null;
-    }
-  }
-  return rows.length ? rows : null;
 }
 
 function count(value: unknown): number {
   return Array.isArray(value) ? Math.max(1, value.length) : 1;
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Turn a quiet execution of `%deni plan` into what the widget shows. */
@@ -119,37 +80,28 @@ export function readPlanAnswer(
   ]
     .join('\n')
     .trim();
-  const candidates: (IPlanRow[] | null)[] = [];
-  for (const bundle of result.bundles) {
-    if (bundle['application/json'] !== undefined) {
-      candidates.push(planRows(bundle['application/json']));
-    }
-    if (typeof bundle['text/plain'] === 'string') {
-      candidates.push(planRows(tryJson(bundle['text/plain'])));
-    }
-  }
-  candidates.push(planRows(tryJson(result.stream)), planRowsFromText(text));
-  for (const rows of candidates) {
-    if (rows) {
-      const wanted = new Set(strategyNames(spec));
-      const picked = rows.filter(
-        r => wanted.size === 0 || wanted.has(r.strategy)
-      );
-      const runs = typeof spec.runs === 'number' ? spec.runs : 1;
-      const configurations =
-        count(spec.dataset) * count(spec.model) * count(spec.tuning);
-      const perRun = picked.reduce((sum, r) => sum + r.modelSteps, 0);
-      return {
-        kind: 'estimate',
-        estimate: {
-          rows: picked,
-          configurations,
-          runs,
-          totalModelSteps: perRun * runs * configurations
-        },
-        text
-      };
-    }
+  const answer = result.bundles
+    .map(b => asPlanAnswer(b['application/json']))
+    .find(a => a !== null);
+  if (answer) {
+    const wanted = new Set(strategyNames(spec));
+    const picked: IPlanRow[] = answer.plans
+      .filter(p => wanted.size === 0 || wanted.has(p.strategy))
+      .map(p => ({ strategy: p.strategy, modelSteps: p.cost.modelSteps }));
+    const runs = typeof spec.runs === 'number' ? spec.runs : 1;
+    const configurations =
+      count(spec.dataset) * count(spec.model) * count(spec.tuning);
+    const perRun = picked.reduce((sum, r) => sum + r.modelSteps, 0);
+    return {
+      kind: 'estimate',
+      estimate: {
+        rows: picked,
+        configurations,
+        runs,
+        totalModelSteps: perRun * runs * configurations
+      },
+      text
+    };
   }
   return { kind: 'text', text: text || 'The kernel returned no plan.' };
 }

@@ -1,6 +1,6 @@
 /** The settings service: current values of schema/settings.json and a signal when they change. */
 import { Signal } from '@lumino/signaling';
-import type { BackendName } from '../../deni/sweep/types';
+import { BACKEND_NAMES, type BackendName } from '../../deni/contract/backends';
 import type { IDeniSettings, IDeniSettingsValues } from '../tokens';
 
 /** Values used when the registry has none (they equal the schema's defaults). */
@@ -10,13 +10,7 @@ export const DEFAULT_SETTINGS: Readonly<IDeniSettingsValues> = {
   resultStore: ''
 };
 
-const BACKENDS: ReadonlyArray<BackendName> = [
-  'auto',
-  'wasm',
-  'cpu',
-  'webgpu',
-  'tensorflow'
-];
+const BACKENDS: ReadonlyArray<BackendName> = BACKEND_NAMES;
 
 /**
  * Coerce raw composite settings into values the widget can use; anything out of range falls

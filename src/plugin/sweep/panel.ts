@@ -8,7 +8,7 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
-import type { ISweepSpec } from '../../deni/sweep/types';
+import type { ISweepSpec } from '../../deni/contract/types';
 import { CommandIDs } from '../constants';
 import { deniIcon } from '../icons';
 import {

@@ -5,6 +5,8 @@
  * are ranked (several names > list of ids > one name > free text > number > group).
  */
 
+import { resolveSchemaRef } from '../../deni/contract/schema-ref';
+
 /** A JSON Schema node (the subset the form reads). */
 export interface IJsonSchema {
   type?: string | string[];
@@ -55,29 +57,7 @@ export interface IFormField {
 
 /** Resolve a local `$ref` (`#/definitions/x` or `#/$defs/x`) against the root schema. */
 export function resolveRef(root: IJsonSchema, node: IJsonSchema): IJsonSchema {
-  let current = node;
-  for (let hops = 0; current.$ref && hops < 32; hops++) {
-    const match = /^#\/(definitions|\$defs)\/(.+)$/.exec(current.$ref);
-    const table = match
-      ? match[1] === 'definitions'
-        ? root.definitions
-        : root.$defs
-      : undefined;
-    const target = match && table ? table[match[2]] : undefined;
-    if (!target) {
-      throw new Error(
-        `Unresolvable $ref ${JSON.stringify(current.$ref)} in the sweep schema.`
-      );
-    }
-    current = { ...target, ...withoutRef(current) };
-  }
-  return current;
-}
-
-function withoutRef(node: IJsonSchema): IJsonSchema {
-  const copy = { ...node };
-  delete copy.$ref;
-  return copy;
+  return resolveSchemaRef(root, node);
 }
 
 function types(node: IJsonSchema): string[] {

@@ -166,17 +166,24 @@ describe('SweepForm', () => {
       'model',
       'name'
     ]);
-    expect(errors.get('dataset')).toBe('is required');
-    expect(errors.get('name')).toBe(
-      '"bad name!" does not match ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$'
+    // The engine's wording (src/deni/sweep/spec.ts), as the kernel and the CLI report it.
+    expect(errors.get('dataset')).toMatch(
+      /^missing \(required\); allowed: a non-empty string, or a mapping/
     );
-    expect(errors.get('budget.epochs')).toBe('must be >= 1 (got 0)');
+    expect(errors.get('name')).toBe(
+      'got "bad name!"; allowed: a string: Handle for `%deni report <name>` and `deni report <name>`: letters, digits, `.`, `_` and `-`, starting with a letter or digit.'
+    );
+    expect(errors.get('budget.epochs')).toBe(
+      'got 0; allowed: an integer >= 1 and <= 1000'
+    );
     expect(form.value().strategies).toBeUndefined();
     form.showErrors(errors);
     const shown = form.node.querySelector(
       '[data-path="budget.epochs"] .jp-deni-field-error'
     )!;
-    expect(shown.textContent).toBe('Epochs must be >= 1 (got 0)');
+    expect(shown.textContent).toBe(
+      'Epochs got 0; allowed: an integer >= 1 and <= 1000'
+    );
     expect(form.node.querySelectorAll('.jp-deni-field-invalid')).toHaveLength(
       4
     );
@@ -184,5 +191,17 @@ describe('SweepForm', () => {
     expect(form.node.querySelectorAll('.jp-deni-field-invalid')).toHaveLength(
       0
     );
+  });
+
+  it('reports the cross-field checks the kernel and the CLI make', () => {
+    const errors = new SpecValidator(schema).validate({
+      name: 'quick',
+      dataset: 'sst2',
+      model: 'minilm-l6',
+      executor: 'redis',
+      strategies: ['deni', 'deni']
+    });
+    expect(errors.get('executor')).toMatch(/without a Redis URL/);
+    expect(errors.get('strategies')).toMatch(/duplicates strategies\[0\]/);
   });
 });

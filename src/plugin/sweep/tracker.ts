@@ -9,7 +9,7 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { KernelMessage } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import type { IReportBundle } from '../../deni/report/types';
-import type { ISweepSpec } from '../../deni/sweep/types';
+import type { ISweepSpec } from '../../deni/contract/types';
 import { interruptSession } from '../kernel/deni-kernel';
 import { cellIndexById, insertCodeCell, runCodeCell } from '../notebook-cells';
 import type { ISweepRun, ISweepTracker, SweepRunStatus } from '../tokens';

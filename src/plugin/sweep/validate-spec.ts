@@ -1,79 +1,44 @@
 /**
- * Validates the form's spec against the same JSON Schema the kernel and CLI use, and maps the
- * errors to form fields (by dotted path) with readable messages.
+ * Validates the form's spec with the engine's own sweep-spec validation (src/deni/sweep/spec.ts:
+ * the same JSON Schema, wording and cross-checks as the kernel and the CLI; browser-safe), and
+ * maps the errors to form fields by dotted path.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { validateSweepSpec, type ISpecError } from '../../deni/sweep/spec';
 import type { IJsonSchema } from './schema-fields';
 
 /** Field path (`budget.epochs`) -> message. Empty map = valid. */
 export type SpecErrors = Map<string, string>;
 
-function fieldPath(err: ErrorObject): string {
-  const base = err.instancePath
+/** The form field of an error: its pointer without list indices (`/strategies/1/name` -> `strategies.name`). */
+function fieldPath(err: ISpecError): string {
+  return err.pointer
     .split('/')
-    .filter(p => p !== '')
-    .filter(p => !/^\d+$/.test(p));
-  if (err.keyword === 'required') {
-    base.push(
-      String((err.params as { missingProperty: string }).missingProperty)
-    );
-  } else if (err.keyword === 'additionalProperties') {
-    base.push(
-      String((err.params as { additionalProperty: string }).additionalProperty)
-    );
-  }
-  return base.join('.');
+    .filter(p => p !== '' && !/^\d+$/.test(p))
+    .join('.');
 }
 
-function message(err: ErrorObject, value: unknown): string {
-  switch (err.keyword) {
-    case 'required':
-      return 'is required';
-    case 'pattern':
-      return `${JSON.stringify(value)} does not match ${String((err.params as { pattern: string }).pattern)}`;
-    case 'additionalProperties':
-      return 'is not a field of the sweep spec';
-    default:
-      return `${err.message ?? 'is invalid'}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
-  }
-}
-
-function valueAt(spec: unknown, instancePath: string): unknown {
-  let current: unknown = spec;
-  for (const part of instancePath.split('/').filter(p => p !== '')) {
-    if (typeof current !== 'object' || current === null) {
-      return undefined;
-    }
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
-
-/** A validator compiled once per schema. */
+/** A validator of the sweep form's value. */
 export class SpecValidator {
-  constructor(schema: IJsonSchema) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    this._validate = ajv.compile(schema);
-  }
+  /**
+   * @param schema - the sweep schema the form was built from; validation uses the engine's copy
+   * of the same file (src/deni/sweep/sweep-spec.schema.json), with its cross-field checks.
+   */
+  constructor(readonly schema: IJsonSchema) {}
 
-  /** Errors of `spec` per field; `oneOf`/type noise is dropped when a more specific error exists. */
+  /** Errors of `spec` per field (the first one of each field), in the engine's words. */
   validate(spec: Record<string, unknown>): SpecErrors {
     const errors: SpecErrors = new Map();
-    if (this._validate(spec)) {
-      return errors;
-    }
-    const all = this._validate.errors ?? [];
-    const specific = all.filter(
-      e => !['oneOf', 'anyOf', 'type', 'enum', 'if'].includes(e.keyword)
-    );
-    for (const err of specific.length ? specific : all) {
+    for (const err of validateSweepSpec(spec)) {
       const path = fieldPath(err);
       if (!errors.has(path)) {
-        errors.set(path, message(err, valueAt(spec, err.instancePath)));
+        errors.set(
+          path,
+          err.problem !== undefined
+            ? `${err.problem}; allowed: ${err.allowed}`
+            : err.message
+        );
       }
     }
     return errors;
   }
-
-  private readonly _validate: ValidateFunction;
 }

@@ -1,5 +1,6 @@
-import type { IScheduleEvent, StrategyName } from '../sweep/types';
+import type { IScheduleEvent, StrategyName } from '../contract/types';
 import { ADAM_DEFAULTS, type IOptimizerConfig, totalSteps } from '../train';
+import type { AverageKeep } from './event-handlers';
 import { sortEvents } from './schedule';
 import type {
   IDataNeeds,
@@ -26,6 +27,10 @@ export interface IStrategyShape {
   /** Events of one member's training (without the final 'end'), for T steps. */
   events?(params: StrategyParams, totalSteps: number): IScheduleEvent[];
   dataNeeds?(params: StrategyParams): IDataNeeds;
+  /** Mixout probability of the head weight towards its initial value (mixout); default none. */
+  headMixout?(params: StrategyParams): number;
+  /** How running averages weigh their old value (EMA's decay); default the uniform mean (SWA). */
+  averageKeep?(params: StrategyParams): AverageKeep;
 }
 
 /**

@@ -3,17 +3,17 @@
  * the frozen backbone's weight gradients, so a LoRA step should cost clearly less than a full
  * one). Steps alternate between the methods so machine load hits both alike; prints the
  * per-step times and their medians as one JSON line.
- * Usage: npx tsx src/deni/strategies/step-bench-main.ts [model] [steps] [seqLen]
+ * Usage: npx tsx bench/step-bench-main.ts [model] [steps] [seqLen]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../backend';
-import { batchTensors, loadModel, resolveModel } from '../model';
-import { getTuningMethod } from '../peft';
-import { Rng } from '../random';
-import type { TuningMethodName } from '../sweep/types';
-import { encodeBatch } from '../text';
-import { ADAM_DEFAULTS, TrainingMember } from '../train';
-import { stateModel } from './model-adapter';
+import { initBackend } from '../src/deni/backend';
+import { batchTensors, loadModel, resolveModel } from '../src/deni/model';
+import { getTuningMethod } from '../src/deni/peft';
+import { Rng } from '../src/deni/random';
+import type { TuningMethodName } from '../src/deni/contract/types';
+import { encodeBatch } from '../src/deni/text';
+import { ADAM_DEFAULTS, TrainingMember } from '../src/deni/train';
+import { stateModel } from '../src/deni/run/model-adapter';
 
 const model = process.argv[2] ?? 'minilm-l6';
 const steps = Number(process.argv[3] ?? 5);

@@ -11,7 +11,7 @@ import {
 import { loadModel, resolveModel, type ILoadedModel } from '../model';
 import { getTuningMethod } from '../peft';
 import { Rng } from '../random';
-import type { IRunOptions, IRunResult, IRunSpec } from '../sweep/types';
+import type { IRunOptions, IRunResult, IRunSpec } from '../contract/types';
 import { encodeBatch, type ITokenizer } from '../text';
 import {
   classificationMetrics,
@@ -21,8 +21,8 @@ import {
   type ITokenisedSet
 } from '../train';
 import { stateModel } from './model-adapter';
-import type { IDataNeeds } from './types';
-import { getStrategy } from './registry';
+import type { IDataNeeds } from '../strategies/types';
+import { getStrategy } from '../strategies/registry';
 
 /** Options of executeRun (the sweep's IRunOptions). */
 export type IExecuteOptions = IRunOptions;

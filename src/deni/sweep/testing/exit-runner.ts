@@ -3,7 +3,7 @@
  * `fakeExit: true` kills its worker process (exit code 3), as a crash or OOM kill would.
  */
 import { runOne as fakeRun } from './fake-runner';
-import type { IRunOptions, IRunResult, IRunSpec } from '../types';
+import type { IRunOptions, IRunResult, IRunSpec } from '../../contract/types';
 
 /** Runs `spec`, or exits the process for `fakeExit` strategies. */
 export async function runOne(

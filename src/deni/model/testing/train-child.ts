@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { initBackend, parseBackendName } from '../backend';
-import { Rng } from '../random';
-import { encodeBatch } from '../text';
-import { batchTensors, forward, initHead, loadModel } from './index';
+import { initBackend, parseBackendName } from '../../backend';
+import { Rng } from '../../random';
+import { encodeBatch } from '../../text';
+import { batchTensors, forward, initHead, loadModel } from '../index';
 
 async function main(): Promise<void> {
   const [backend, dir, outFile, stepsArg] = process.argv.slice(2);

@@ -7,17 +7,21 @@ import {
   readSafetensors,
   serializeSafetensors,
   weightsFromTensors
-} from '../model';
-import type { Architecture, IEncoderConfig, WeightMap } from '../model/types';
-import { Rng } from '../random';
-import { runModel } from './forward';
-import type { IModelState } from './types';
+} from '../../model';
+import type {
+  Architecture,
+  IEncoderConfig,
+  WeightMap
+} from '../../model/types';
+import { Rng } from '../../random';
+import { runModel } from '../forward';
+import type { IModelState } from '../types';
 
 /**
  * Test helpers shared by the reference tests (peft, AdapterHub): tiny transformers checkpoints
  * made by reference/peft_check.py, fixed inputs, and tensors exchanged as safetensors files.
  */
-export const repoRoot = path.resolve(__dirname, '../../..');
+export const repoRoot = path.resolve(__dirname, '../../../..');
 export const venvPython = path.resolve(repoRoot, '.venv/bin/python');
 export const peftScript = path.resolve(repoRoot, 'reference/peft_check.py');
 export const tinyModelRoot = path.resolve(

@@ -1,35 +1,17 @@
 /**
- * Shared data shapes of a sweep. JSON Schema (src/deni/sweep/schema) is the source of truth for
- * validation; these types mirror it. Report code may import this file only.
+ * Shared data shapes of a sweep, spoken by every engine module, the kernel and the plugin.
+ * JSON Schema (src/deni/sweep/sweep-spec.schema.json) is the source of truth for validation;
+ * these types mirror it. Imports nothing of ours but the axis tables beside it.
  */
+import type { BackendName } from './backends';
+import type { StrategyName } from './strategies';
+import type { TuningMethodName } from './tuning-methods';
+
+export type { BackendName, StrategyName, TuningMethodName };
 
 /** Randomness factors; each has its own seeded generator (src/deni/random). */
 export type RandomFactor =
   'split' | 'labels' | 'order' | 'init' | 'dropout' | 'noise' | 'augment';
-
-/** Tuning methods of PAPER.md. */
-export type TuningMethodName = 'full' | 'lora' | 'ia3' | 'unipelt';
-
-/** Training back-ends. */
-export type BackendName = 'auto' | 'wasm' | 'cpu' | 'webgpu' | 'tensorflow';
-
-/** Strategy names (src/deni/strategies registry). */
-export type StrategyName =
-  | 'default'
-  | 'ensemble'
-  | 'input-noise'
-  | 'weight-noise'
-  | 'swa'
-  | 'mixout'
-  | 'best-practices'
-  | 'augment'
-  | 'all-data'
-  | 'de'
-  | 'ni'
-  | 'deni'
-  | 'deni-augment'
-  | 'ema'
-  | 'prior-noise';
 
 /** One strategy of a sweep with its hyper-parameter overrides (validated by the strategy). */
 export interface IStrategyEntry {
@@ -211,6 +193,16 @@ export interface ISweepProgress {
   etaSeconds?: number;
   /** Runs currently executing (local worker processes or Redis workers). */
   running?: number;
+}
+
+/**
+ * A run that failed, as every layer passes it on (sweep outcome, kernel, CLI): its run index, the
+ * label of its configuration (`sst2 / minilm-l6 / lora / deni #3`) and the error message.
+ */
+export interface IRunFailureInfo {
+  run: number;
+  label: string;
+  message: string;
 }
 
 /** Progress of one run, reported by the trainer while it runs. */

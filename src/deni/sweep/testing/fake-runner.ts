@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hashToUint32, Rng } from '../../random';
-import type { IRunOptions, IRunResult, IRunSpec } from '../types';
+import type { IRunOptions, IRunResult, IRunSpec } from '../../contract/types';
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,10 +1,10 @@
 /**
  * Runs one RunSpec given as JSON (argument or stdin) and prints its RunResult as JSON: the
  * smallest way to execute a run in a fresh process (the cross-process determinism test uses it).
- * Usage: npx tsx src/deni/strategies/run-spec-main.ts '<RunSpec JSON>'
+ * Usage: npx tsx src/deni/run/run-spec-main.ts '<RunSpec JSON>'
  */
 import { readFileSync } from 'node:fs';
-import type { IRunSpec } from '../sweep/types';
+import type { IRunSpec } from '../contract/types';
 import { executeRun } from './execute-run';
 
 const text = process.argv[2] ?? readFileSync(0, 'utf8');

@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheDir } from './registry';
+import { cacheDir } from '../registry';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+export const repoRoot = path.resolve(__dirname, '../../../..');
 export const python = path.resolve(repoRoot, '.venv/bin/python');
 
 /** Folder of a fixture model (tiny-bert, tiny-roberta, tiny-albert) or minilm-l6; prepared on demand. */

@@ -2,17 +2,21 @@
  * Measures what DENI's copies cost in memory against the default strategy, for full fine-tuning
  * and LoRA (issue 6: PEFT copies must duplicate only the trainable tensors). Each configuration
  * runs in its own process so peaks do not mix. Prints one JSON line per configuration.
- * Usage: npx tsx src/deni/strategies/memory-bench-main.ts [model] [maxLength]
+ * Usage: npx tsx bench/memory-bench-main.ts [model] [maxLength]
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { deriveSeeds } from '../random';
-import type { IRunResult, IRunSpec, TuningMethodName } from '../sweep/types';
+import { deriveSeeds } from '../src/deni/random';
+import type {
+  IRunResult,
+  IRunSpec,
+  TuningMethodName
+} from '../src/deni/contract/types';
 
 const model = process.argv[2] ?? 'minilm-l6';
 const maxLength = Number(process.argv[3] ?? 16);
-const root = path.resolve(__dirname, '../../..');
-const runner = path.join(root, 'src/deni/strategies/run-spec-main.ts');
+const root = path.resolve(__dirname, '..');
+const runner = path.join(root, 'src/deni/run/run-spec-main.ts');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 // T = 4: an NI cycle over steps 1-2 and the delayed ensemble from step 3, so all K = 10 models

@@ -2,16 +2,16 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseSweepSpec } from './spec';
-import type { ISweepSpec } from './types';
+import { parseSweepSpec } from '../spec';
+import type { ISweepSpec } from '../../contract/types';
 
 /** Repository root (tests run from anywhere). */
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 /** Path of the deterministic test double run module. */
 export const FAKE_RUNNER = path.join(
   REPO_ROOT,
-  'src/deni/sweep/test-doubles/fake-runner.ts'
+  'src/deni/sweep/testing/fake-runner.ts'
 );
 
 /** A fresh temporary folder. */

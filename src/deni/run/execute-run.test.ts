@@ -9,9 +9,9 @@ import { loadModel, resolveModel } from '../model';
 import { getTuningMethod } from '../peft';
 import { loadTokenizer } from '../text';
 import { deriveSeeds } from '../random';
-import type { IRunSpec } from '../sweep/types';
+import type { IRunSpec } from '../contract/types';
 import { classificationMetrics, CostMeter } from '../train';
-import { executeRun, getStrategy, prepareRunData, stateModel } from './index';
+import { executeRun, getStrategy, prepareRunData, stateModel } from '.';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const tinyBert = path.join(repoRoot, 'fixtures/models/tiny-bert');
@@ -92,10 +92,7 @@ describe.skipIf(!existsSync(path.join(tinyBert, 'config.json')))(
         }
       });
       const run = promisify(execFile);
-      const script = path.join(
-        repoRoot,
-        'src/deni/strategies/run-spec-main.ts'
-      );
+      const script = path.join(repoRoot, 'src/deni/run/run-spec-main.ts');
       const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
       const [a, b] = await Promise.all(
         [0, 1].map(() =>

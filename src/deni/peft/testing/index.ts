@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectedShapes, parseConfig } from '../model';
-import type { Architecture, IEncoderConfig, WeightMap } from '../model/types';
-import { Rng } from '../random';
+import { expectedShapes, parseConfig } from '../../model';
+import type {
+  Architecture,
+  IEncoderConfig,
+  WeightMap
+} from '../../model/types';
+import { Rng } from '../../random';
 
 /**
  * Test helpers (used by the *.test.ts files of this folder only): tiny encoder configs of each

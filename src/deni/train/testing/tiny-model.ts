@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { IEncodedBatch, IForwardOptions } from '../model/types';
-import { Rng } from '../random';
-import type { ITokenisedSet, ITrainableModel } from './types';
+import type { IEncodedBatch, IForwardOptions } from '../../model/types';
+import { Rng } from '../../random';
+import type { ITokenisedSet, ITrainableModel } from '../types';
 
 /** Shape of the tiny test classifier. */
 export interface ITinyModelOptions {
