@@ -7,6 +7,7 @@ const entries = {
   deni: 'src/deni/index.ts',
   cli: 'src/deni/cli.ts',
   worker: 'src/deni/sweep/worker-main.ts',
+  'step-time': 'src/deni/planning/step-time-main.ts',
   kernel: 'src/kernel-bridge/main.ts'
 };
 

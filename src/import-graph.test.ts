@@ -40,7 +40,8 @@ const ENGINE = [
   'deni/strategies',
   'deni/run',
   'deni/sweep',
-  'deni/report'
+  'deni/report',
+  'deni/planning'
 ];
 
 /**
@@ -85,6 +86,8 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
     'deni/backend'
   ],
   'deni/report': ['deni/contract', 'deni/random'],
+  // Planning a study (#23): prices plans with step times measured by the engine, sweeps' runs.
+  'deni/planning': ENGINE.filter(m => m !== 'deni/planning'),
   'deni/cli': [...ENGINE],
   'deni/index': [...ENGINE],
   'kernel-bridge': [...ENGINE, 'deni/index'],

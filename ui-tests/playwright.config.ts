@@ -6,6 +6,9 @@
 import baseConfig from '@jupyterlab/galata/lib/playwright-config';
 import type { PlaywrightTestConfig } from '@playwright/test';
 
+/** Port of the test server: $DENI_UI_PORT (parallel checkouts on one machine), else 8888. */
+const PORT = Number(process.env.DENI_UI_PORT ?? 8888);
+
 const config: PlaywrightTestConfig = {
   ...baseConfig,
   testDir: './tests',
@@ -20,7 +23,7 @@ const config: PlaywrightTestConfig = {
   workers: 1,
   use: {
     ...baseConfig.use,
-    baseURL: 'http://localhost:8888',
+    baseURL: `http://localhost:${PORT}`,
     video: 'off',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -39,7 +42,7 @@ const config: PlaywrightTestConfig = {
   webServer: {
     command: 'bash start-server.sh',
     cwd: __dirname,
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${PORT}/lab`,
     timeout: 180_000,
     reuseExistingServer: false
   }

@@ -11,5 +11,7 @@ cp -r "$ROOT/notebooks/." "$JUPYTERLAB_GALATA_ROOT_DIR/" 2>/dev/null || true
 cp -r "$HERE/fixtures/." "$JUPYTERLAB_GALATA_ROOT_DIR/" 2>/dev/null || true
 ARGS=()
 [ "$(id -u)" -eq 0 ] && ARGS+=(--allow-root)
+# Another checkout's UI tests may hold 8888: DENI_UI_PORT moves this server (and the tests' URL).
+[ -n "${DENI_UI_PORT:-}" ] && ARGS+=(--ServerApp.port="$DENI_UI_PORT" --ServerApp.port_retries=0)
 cd "$HERE"
 exec jupyter lab --config "$HERE/jupyter_server_test_config.py" "${ARGS[@]}"

@@ -269,6 +269,72 @@ describe('deni CLI', () => {
     );
   });
 
+  it('plans the runs a variance question needs, from a pilot sweep or the normal assumption', async () => {
+    const normal = await deni('plan', '--detect-std-ratio', '0.5', '--json');
+    expect(normal.code).toBe(0);
+    const answer = JSON.parse(normal.out).power;
+    expect(answer.runs).toBeGreaterThan(15);
+    expect(answer.runs).toBeLessThan(40);
+    expect(answer.assumption).toMatch(/normal/);
+    const text = await deni('plan', '--detect-std-ratio', '0.5');
+    expect(text.out).toMatch(
+      new RegExp(`runs needed: ${answer.runs} per strategy`)
+    );
+    // A pilot whose default runs include failures needs more runs than normal theory says.
+    const dir = tempDir('cli-pilot');
+    const storePath = path.join(dir, 'r.sqlite');
+    const { syntheticGroup } = await import('./report/synthetic');
+    const store = ResultStore.open(storePath);
+    const runs = syntheticGroup(
+      [85, 86, 84, 87, 85.5, 84.5, 86.5, 50, 85, 52],
+      { sweep: 'pilot' }
+    );
+    store.registerSweep(
+      {
+        name: 'pilot',
+        dataset: 'sst2',
+        model: 'minilm-l6',
+        tuning: ['full'],
+        strategies: [{ name: 'default' }],
+        runs: runs.length,
+        seed: 0,
+        budget: { samples: 1000, epochs: 10, batchSize: 8 },
+        backend: 'cpu',
+        executor: { kind: 'local' }
+      },
+      runs.map(r => r.spec)
+    );
+    for (const r of runs) {
+      store.save(r);
+    }
+    store.close();
+    const pilot = await deni(
+      'plan',
+      '--detect-std-ratio',
+      '0.5',
+      '--pilot',
+      'pilot',
+      '--store',
+      storePath,
+      '--json'
+    );
+    expect(pilot.code).toBe(0);
+    const p = JSON.parse(pilot.out).power;
+    expect(p.assumption).toMatch(/pilot: 10 default runs of sweep pilot/);
+    expect(p.runs).toBeGreaterThan(answer.runs);
+    expect((await deni('plan', '--detect-std-ratio', '1')).err).toMatch(
+      /other than 1/
+    );
+    expect((await deni('plan', '--detect-std-ratio', '-2')).code).toBe(
+      EXIT_CODES.usage
+    );
+    const none = await deni('plan');
+    expect(none.code).toBe(EXIT_CODES.usage);
+    expect(none.err).toMatch(
+      /--strategy <name>, --detect-std-ratio <R> or --spec <file>/
+    );
+  });
+
   it('draws a progress line', () => {
     expect(
       progressText(

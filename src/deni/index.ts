@@ -14,6 +14,7 @@ export * from './train';
 export * from './strategies';
 export * from './run';
 export * from './report';
+export * from './planning';
 
 // Names several modules re-export from src/deni/contract: taken once, through the sweep module.
 export type { BackendName, TuningMethodName } from './sweep';
@@ -33,3 +34,4 @@ export * as run from './run';
 export * as report from './report';
 export * as hub from './hub';
 export * as doctor from './doctor';
+export * as planning from './planning';

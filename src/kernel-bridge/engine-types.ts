@@ -62,6 +62,21 @@ export interface IPlanRequest {
   tuning?: string;
 }
 
+/** `%deni plan --detect-std-ratio ...` / `%%deni plan`: the study-level plan request. */
+export interface IStudyPlanRequest {
+  /** The sweep to plan (a `%%deni plan` body); absent for the power question alone. */
+  spec?: ISweepSpec;
+  /** Strategy std / default std to detect. */
+  ratio?: number;
+  power?: number;
+  alpha?: number;
+  /** Stored sweep whose default runs the simulation resamples. */
+  pilot?: string;
+  store?: string;
+  /** Measure the step time when not cached (default true). */
+  measure?: boolean;
+}
+
 /** The engine as the kernel sees it. */
 export interface IDeniEngine {
   /** Parses and validates a `%%deni sweep` body; throws {@link SweepBodyError}. */
@@ -84,6 +99,13 @@ export interface IDeniEngine {
   plan(request: IPlanRequest): string;
   /** `%deni plan --json`: one entry per strategy, in request order. */
   planJson(request: IPlanRequest): IPlanEntry[];
+  /** Runs needed, expected wall time and warnings: text and the plan as JSON. */
+  studyPlan(
+    request: IStudyPlanRequest
+  ): Promise<{ text: string; json: Record<string, unknown> }>;
+  /** `%deni datasets --json` / `%deni models --json`: what the widget's pickers list. */
+  datasetChoices(): Record<string, unknown>[];
+  modelChoices(): Record<string, unknown>[];
   /** Text of `%deni datasets`. */
   datasets(): Promise<string>;
   /** Text of `%deni models`. */

@@ -21,6 +21,7 @@ import {
   IPlanRequest,
   ICellSweepOptions,
   ICellSweepOutcome,
+  IStudyPlanRequest,
   SweepBodyError
 } from './engine-types';
 import type { DeniLibrary } from './engine-types';
@@ -48,7 +49,13 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     SWEEP_SPEC_SCHEMA,
     SweepSpecError,
     buildReport,
+    datasetChoices,
     exportResults,
+    formatStudyPlan,
+    modelChoices,
+    pilotFromResults,
+    planStudy,
+    reportTiming,
     formatDataCards,
     formatPlan,
     getStrategy,
@@ -101,11 +108,32 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     sweep: string,
     runs: IRunResult[],
     status: 'done' | 'interrupted',
-    progress?: ISweepProgress
+    progress?: ISweepProgress,
+    timing?: Awaited<ReturnType<typeof reportTiming>>
   ): MimeBundle {
     return asMimeBundle(
-      toMimeBundle(buildReport(sweep, runs, { status, progress }))
+      toMimeBundle(buildReport(sweep, runs, { status, progress, timing }))
     );
+  }
+
+  /** Predicted against measured time of a finished sweep (undefined when unknown). */
+  async function timingOf(
+    name: string,
+    runs: IRunResult[],
+    store?: string
+  ): Promise<Awaited<ReturnType<typeof reportTiming>>> {
+    let info;
+    try {
+      const db = ResultStore.open(storePath(store));
+      try {
+        info = db.sweep(name);
+      } finally {
+        db.close();
+      }
+    } catch {
+      return undefined;
+    }
+    return info ? reportTiming(info.spec, runs, info.total) : undefined;
   }
 
   /**
@@ -243,11 +271,14 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         typeof sweep === 'string'
           ? options.store
           : (options.store ?? sweep.store);
+      const runs = results(name, storePath(store));
+      const status = options.status ?? 'done';
       return reportOf(
         name,
-        results(name, storePath(store)),
-        options.status ?? 'done',
-        options.progress
+        runs,
+        status,
+        options.progress,
+        status === 'done' ? await timingOf(name, runs, store) : undefined
       );
     },
 
@@ -271,6 +302,42 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
         events: plan.events,
         cost: plan.cost
       }));
+    },
+
+    async studyPlan(
+      request: IStudyPlanRequest
+    ): Promise<{ text: string; json: Record<string, unknown> }> {
+      const scores = request.pilot
+        ? pilotFromResults(
+            request.pilot,
+            results(request.pilot, storePath(request.store))
+          )
+        : undefined;
+      const plan = await planStudy({
+        spec: request.spec,
+        question:
+          request.ratio !== undefined
+            ? {
+                ratio: request.ratio,
+                power: request.power,
+                alpha: request.alpha
+              }
+            : undefined,
+        scores,
+        measure: request.measure
+      });
+      return {
+        text: formatStudyPlan(plan),
+        json: JSON.parse(JSON.stringify(plan)) as Record<string, unknown>
+      };
+    },
+
+    datasetChoices(): Record<string, unknown>[] {
+      return datasetChoices() as unknown as Record<string, unknown>[];
+    },
+
+    modelChoices(): Record<string, unknown>[] {
+      return modelChoices() as unknown as Record<string, unknown>[];
     },
 
     async datasets(): Promise<string> {

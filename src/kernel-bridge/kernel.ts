@@ -13,6 +13,7 @@ import {
   ICellOutput,
   IKernelState,
   runLineMagic,
+  runPlanCell,
   runSweepCell
 } from './magics/run';
 import { parseCell } from './magics/grammar';
@@ -393,9 +394,13 @@ export class DeniKernel {
       return undefined;
     }
     if (cell.kind === 'cell') {
+      if (cell.command === 'plan') {
+        await runPlanCell(cell.body, cell.bodyLine, cell.args, engine, out);
+        return undefined;
+      }
       if (cell.command !== 'sweep') {
         throw new Error(
-          `unknown cell magic %%deni ${cell.command}; cell magics: %%deni sweep (see %deni help)`
+          `unknown cell magic %%deni ${cell.command}; cell magics: %%deni sweep, %%deni plan (see %deni help)`
         );
       }
       await runSweepCell(

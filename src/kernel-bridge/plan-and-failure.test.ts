@@ -162,3 +162,81 @@ describe('a failing %%deni sweep', () => {
     expect(last.error).toContain(String(reply.content.evalue));
   });
 });
+
+describe('study plans in the kernel', () => {
+  it('%deni plan --detect-std-ratio gives the runs a variance question needs', async () => {
+    const { reply, iopub } = await k.client.execute(
+      '%deni plan --detect-std-ratio 0.5 --power 0.8'
+    );
+    expect(reply.content.status).toBe('ok');
+    const data = dataOf(displays(iopub)[0]);
+    const study = (
+      data['application/json'] as { study: { power: { runs: number } } }
+    ).study;
+    expect(study.power.runs).toBeGreaterThan(15);
+    expect(data['text/plain']).toMatch(
+      new RegExp(`runs needed: ${study.power.runs} per strategy`)
+    );
+    const bad = await k.client.execute('%deni plan --detect-std-ratio 1');
+    expect(bad.reply.content.status).toBe('error');
+    expect(bad.reply.content.evalue).toMatch(/positive number other than 1/);
+  });
+
+  it('%%deni plan prices a sweep on this machine and warns when its runs are too few', async () => {
+    const tiny = join(__dirname, '../../fixtures/models/tiny-bert');
+    const { reply, iopub } = await k.client.execute(
+      [
+        '%%deni plan --detect-std-ratio 0.5',
+        'name: planned',
+        'dataset: uci-sentiment',
+        `model: ${JSON.stringify(tiny)}`,
+        'tuning: [full]',
+        'strategies: [default, { name: ensemble, params: { K: 2 } }]',
+        'runs: 3',
+        'budget: { samples: 16, epochs: 1, batchSize: 4, maxLength: 16, testSamples: 20 }',
+        'backend: cpu',
+        'executor: { kind: local, workers: 1 }'
+      ].join('\n')
+    );
+    expect(reply.content.evalue ?? '').toBe('');
+    expect(reply.content.status).toBe('ok');
+    const data = dataOf(displays(iopub)[0]);
+    const study = (
+      data['application/json'] as {
+        study: {
+          power: { runs: number; plannedRuns: number };
+          estimate: { seconds: number; runs: number; workers: number };
+          warnings: string[];
+        };
+      }
+    ).study;
+    expect(study.power.plannedRuns).toBe(3);
+    expect(study.estimate.runs).toBe(6);
+    expect(study.estimate.workers).toBe(1);
+    expect(study.estimate.seconds).toBeGreaterThan(0);
+    expect(study.warnings[0]).toMatch(
+      /3 runs per strategy detect a std ratio of 0.5/
+    );
+    expect(data['text/plain']).toMatch(/expected wall time on this machine/);
+  }, 120_000);
+
+  it('%deni datasets/models --json list what the pickers offer', async () => {
+    const ds = await k.client.execute('%deni datasets --json');
+    const sets = (
+      dataOf(displays(ds.iopub)[0])['application/json'] as {
+        choices: { id: string; availability: string; size: number }[];
+      }
+    ).choices;
+    const uci = sets.find(s => s.id === 'uci-sentiment');
+    expect(uci?.availability).toBe('offline');
+    expect(uci?.size).toBeGreaterThan(0);
+    expect(sets.some(s => s.availability !== 'offline')).toBe(true);
+    const ms = await k.client.execute('%deni models --json');
+    const models = (
+      dataOf(displays(ms.iopub)[0])['application/json'] as {
+        choices: { name: string; cached: boolean }[];
+      }
+    ).choices;
+    expect(models.map(m => m.name)).toContain('minilm-l6');
+  });
+});

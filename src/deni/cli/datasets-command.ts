@@ -37,10 +37,17 @@ export const datasetsCommand: CliCommand = program => {
         }
         return;
       }
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify(listDatasets(), null, 2)}\n`
-          : `${formatDataCards()}\n`
-      );
+      if (opts.json) {
+        // The cards plus where each is available: the widget's data set picker lists exactly these.
+        const { datasetChoices } = await import('../planning');
+        const choices = new Map(datasetChoices().map(c => [c.id, c]));
+        const cards = listDatasets().map(c => ({
+          ...c,
+          availability: choices.get(c.id)?.availability
+        }));
+        process.stdout.write(`${JSON.stringify(cards, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${formatDataCards()}\n`);
     });
 };

@@ -19,7 +19,7 @@ export const modelsCommand: CliCommand = program => {
     )
     .action(
       async (opts: { json?: boolean; fetch?: string[]; revision?: string }) => {
-        const { listModels, resolveModelPinned } = await import('../model');
+        const { resolveModelPinned } = await import('../model');
         if (opts.fetch) {
           const { terminalReporter } = await import('../hub');
           for (const id of opts.fetch) {
@@ -40,7 +40,8 @@ export const modelsCommand: CliCommand = program => {
           }
           return;
         }
-        const models = listModels();
+        const { modelChoices } = await import('../planning');
+        const models = modelChoices();
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(models, null, 2)}\n`

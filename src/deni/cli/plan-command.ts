@@ -1,22 +1,88 @@
 /** `deni plan`: a strategy's schedule and cost, without training. */
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { TUNING_METHOD_NAMES } from '../contract/tuning-methods';
+import { DEFAULT_STORE } from '../sweep';
 import {
   CliError,
   EXIT_CODES,
   intOption,
   paramOption,
+  sweepResults,
   type CliCommand
 } from './common';
+import { readSpec } from './sweep-command';
+
+function numberOption(name: string, above: number, below: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > above && n < below)) {
+      throw new InvalidArgumentError(
+        `${name} must be a number above ${above}${below < Infinity ? ` and below ${below}` : ''}, got ${JSON.stringify(value)}.`
+      );
+    }
+    return n;
+  };
+}
+
+/** `deni plan --spec / --detect-std-ratio`: runs needed, expected time, warnings. */
+async function studyPlanCommand(opts: {
+  spec?: string;
+  detectStdRatio?: number;
+  power: number;
+  alpha: number;
+  pilot?: string;
+  store: string;
+  workers?: number;
+  measure: boolean;
+  remeasure?: boolean;
+  json?: boolean;
+}): Promise<void> {
+  const { planStudy, formatStudyPlan, pilotFromResults } =
+    await import('../planning');
+  const spec = opts.spec ? readSpec(opts.spec).spec : undefined;
+  let scores;
+  if (opts.pilot) {
+    const { results } = sweepResults(opts.store, opts.pilot);
+    try {
+      scores = pilotFromResults(opts.pilot, results);
+    } catch (e) {
+      throw new CliError(`--pilot: ${(e as Error).message}`, EXIT_CODES.usage);
+    }
+  }
+  let plan;
+  try {
+    plan = await planStudy({
+      spec,
+      question:
+        opts.detectStdRatio !== undefined
+          ? { ratio: opts.detectStdRatio, power: opts.power, alpha: opts.alpha }
+          : undefined,
+      scores,
+      workers: opts.workers,
+      measure: opts.measure,
+      refresh: opts.remeasure,
+      log: line => process.stderr.write(`${line}\n`)
+    });
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT_CODES.usage);
+  }
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify(plan, null, 2)}\n`
+      : `${formatStudyPlan(plan)}\n`
+  );
+}
 
 /** Registers `deni plan`. */
 export const planCommand: CliCommand = program => {
   program
     .command('plan')
     .description(
-      "Print a strategy's schedule (what happens at which step) and its cost, without training."
+      "Plan before training: a strategy's schedule and cost (--strategy), the runs per strategy " +
+        'needed to detect a std ratio against default (--detect-std-ratio), and the expected wall ' +
+        'time of a sweep on this machine (--spec).'
     )
-    .requiredOption('--strategy <name>', 'strategy (see `deni strategies`)')
+    .option('--strategy <name>', 'strategy (see `deni strategies`)')
     .option(
       '--samples <n>',
       'labelled training samples',
@@ -43,10 +109,49 @@ export const planCommand: CliCommand = program => {
       'override a strategy parameter (repeatable), e.g. --param K=5',
       paramOption
     )
+    .option(
+      '--spec <file>',
+      'sweep spec to plan: expected wall time on this machine, runs needed against its runs'
+    )
+    .option(
+      '--detect-std-ratio <R>',
+      'runs per strategy needed to detect strategy std / default std = R (e.g. 0.5) with Brown-Forsythe',
+      numberOption('--detect-std-ratio', 0, Infinity)
+    )
+    .option(
+      '--power <p>',
+      'target power of --detect-std-ratio',
+      numberOption('--power', 0, 1),
+      0.8
+    )
+    .option(
+      '--alpha <a>',
+      'significance level of --detect-std-ratio',
+      numberOption('--alpha', 0, 1),
+      0.05
+    )
+    .option(
+      '--pilot <sweep>',
+      "resample this stored sweep's default runs instead of assuming normal scores"
+    )
+    .option('--store <path>', 'result store of --pilot', DEFAULT_STORE)
+    .option(
+      '--workers <n>',
+      'worker processes for the time estimate (default: the spec, else one per core)',
+      intOption('--workers', 1, 1024)
+    )
+    .option(
+      '--remeasure',
+      'measure the step time again even when it is cached for this machine'
+    )
+    .option(
+      '--no-measure',
+      'do not measure the step time when it is not cached (no time estimate then)'
+    )
     .option('--json', 'print the plan as JSON')
     .action(
       async (opts: {
-        strategy: string;
+        strategy?: string;
         samples: number;
         epochs: number;
         batch: number;
@@ -54,11 +159,31 @@ export const planCommand: CliCommand = program => {
         tuning: string;
         param?: Record<string, number | string | boolean>;
         json?: boolean;
+        spec?: string;
+        detectStdRatio?: number;
+        power: number;
+        alpha: number;
+        pilot?: string;
+        store: string;
+        workers?: number;
+        measure: boolean;
+        remeasure?: boolean;
       }) => {
+        if (opts.spec || opts.detectStdRatio !== undefined) {
+          await studyPlanCommand(opts);
+          if (!opts.strategy) {
+            return;
+          }
+        } else if (!opts.strategy) {
+          throw new CliError(
+            'deni plan needs --strategy <name>, --detect-std-ratio <R> or --spec <file>',
+            EXIT_CODES.usage
+          );
+        }
         const { formatPlan, getStrategy } = await import('../strategies');
         let strategy;
         try {
-          strategy = getStrategy(opts.strategy);
+          strategy = getStrategy(opts.strategy ?? '');
         } catch (e) {
           throw new CliError(
             `--strategy: ${(e as Error).message}`,

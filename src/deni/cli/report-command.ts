@@ -42,14 +42,17 @@ export const reportCommand: CliCommand = program => {
         }
       ) => {
         const { buildReport, formatReport } = await import('../report');
+        const { reportTiming } = await import('../planning');
         const { info, results, failures } = sweepResults(opts.store, sweep);
         // Failed runs were attempted: a sweep missing only those is done, not interrupted.
         const status =
           results.length + failures.length >= info.total
             ? 'done'
             : 'interrupted';
+        const timing = await reportTiming(info.spec, results, info.total);
         const bundle = buildReport(sweep, results, {
           status,
+          timing,
           seed: opts.seed,
           progress: {
             sweep,

@@ -58,7 +58,8 @@ export function progressText(p: ISweepProgress, width = 24): string {
   return parts.join('  ');
 }
 
-function readSpec(file: string): { spec: ISweepSpec; text: string } {
+/** Reads and validates a sweep spec file (YAML or JSON by extension). */
+export function readSpec(file: string): { spec: ISweepSpec; text: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -74,6 +75,24 @@ function readSpec(file: string): { spec: ISweepSpec; text: string } {
       ? 'yaml'
       : 'auto';
   return { spec: parseSweepSpec(text, { format, source: file }).spec, text };
+}
+
+/** Before a local sweep trains: its expected wall time, when the step time is cached here. */
+async function printExpectedTime(
+  spec: ISweepSpec,
+  workers?: number
+): Promise<void> {
+  try {
+    const { estimateSweep, formatDuration } = await import('../planning');
+    const est = await estimateSweep(spec, { workers, measure: false });
+    process.stderr.write(
+      est
+        ? `expected wall time on this machine: ${formatDuration(est.seconds)} on ${est.workers} worker(s) (all ${est.runs} runs; stored ones are skipped)\n`
+        : 'expected wall time: step time not measured here yet (`deni plan --spec <file>` measures it)\n'
+    );
+  } catch {
+    // Only a forecast: a spec the estimate cannot read fails properly in runSweep below.
+  }
 }
 
 interface ISweepCliOptions {
@@ -97,6 +116,9 @@ async function runSweepCommand(
     if (errors.length > 0) {
       throw new SweepSpecError(locateSpecErrors(read.text, errors), file);
     }
+  }
+  if (!opts.runner && !opts.redis && opts.progress) {
+    await printExpectedTime(spec, opts.workers);
   }
   if (opts.redis) {
     spec = {

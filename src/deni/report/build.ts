@@ -3,6 +3,7 @@ import type { IRunResult, ISweepProgress } from '../contract/types';
 import { buildFigures } from './figures';
 import { groupResults, type IGroupOrder, type IRunGroup } from './groups';
 import { checkStatus, toBundleProgress, type BundleProgress } from './progress';
+import { POWER_DEFAULTS } from './power';
 import { isFailedRun, statsOfGroups } from './stats';
 import { summaryText } from './summary';
 import {
@@ -11,7 +12,7 @@ import {
   statsTable,
   type TableDimension
 } from './tables';
-import type { IReportBundle, IRunRow } from './types';
+import type { IReportBundle, IReportTiming, IRunRow } from './types';
 
 /** Options of buildReport. */
 export interface IBuildReportOptions {
@@ -37,6 +38,13 @@ export interface IBuildReportOptions {
   includeRuns?: boolean;
   /** Order of data sets, models and tunings (e.g. the sweep spec's); default: paper order. */
   order?: IGroupOrder;
+  /**
+   * Power and alpha of the "smallest detectable std ratio" per comparison (default 0.8 and 0.05),
+   * or false to leave it out. Worked out only once the sweep is no longer running.
+   */
+  detectable?: { power: number; alpha: number } | false;
+  /** Predicted against measured wall time (see planning/report-timing.ts). */
+  timing?: IReportTiming;
 }
 
 /**
@@ -64,7 +72,15 @@ export function buildReport(
   const stats = statsOfGroups(groups, {
     rng: options.rng ?? new Rng(options.seed ?? 0),
     resamples: options.resamples,
-    confidence: options.confidence
+    confidence: options.confidence,
+    ...(status !== 'running' && options.detectable !== false
+      ? {
+          detectable: options.detectable ?? {
+            power: POWER_DEFAULTS.power,
+            alpha: POWER_DEFAULTS.alpha
+          }
+        }
+      : {})
   });
   const runs = runRows(groups);
   const digits = options.digits ?? 2;
@@ -89,6 +105,9 @@ export function buildReport(
   }
   if (options.error !== undefined) {
     bundle.error = String(options.error);
+  }
+  if (options.timing) {
+    bundle.timing = options.timing;
   }
   if (bundle.figures.length > 0) {
     bundle.mainFigure = bundle.figures[0].id;

@@ -177,3 +177,51 @@ describe('report bundle', () => {
     expect(JSON.stringify(bundle.figures)).toContain(evil.replace(/"/g, '\\"'));
   });
 });
+
+describe('detectable std ratio in the report', () => {
+  const results = syntheticResults({ runs: 20 });
+
+  it('says per comparison what a finished sweep could have detected', () => {
+    const done = buildReport('s', results, { status: 'done' });
+    const compared = done.stats.filter(s => s.stdVsDefault !== undefined);
+    expect(compared.length).toBeGreaterThan(0);
+    for (const s of compared) {
+      // 20 runs a side: about a halved std (normal theory: 0.46 for BF at 80 % power).
+      expect(s.detectableStdRatio).toBeGreaterThan(0.35);
+      expect(s.detectableStdRatio).toBeLessThan(0.55);
+      expect(s.detectPower).toBe(0.8);
+    }
+    expect(done.stats.find(s => s.strategy === 'default')).not.toHaveProperty(
+      'detectableStdRatio'
+    );
+    expect(done.summary).toMatch(
+      /Detectable with these runs: std \/ default <= 0\.\d\d/
+    );
+    const table = done.plainTables?.find(t => t.id === 'stats');
+    expect(table?.columns.at(-1)?.label).toMatch(/power 0.8, alpha 0.05/);
+    // A stricter power asks for a bigger difference (a smaller ratio).
+    const strict = buildReport('s', results, {
+      status: 'done',
+      detectable: { power: 0.95, alpha: 0.05 }
+    });
+    const a = compared[0].detectableStdRatio ?? 1;
+    const b =
+      strict.stats.find(s => s.strategy === compared[0].strategy)
+        ?.detectableStdRatio ?? 0;
+    expect(b).toBeLessThan(a);
+  });
+
+  it('says that five runs detect next to nothing (the quick-start case)', () => {
+    const few = buildReport('s', syntheticResults({ runs: 5 }), {
+      status: 'done'
+    });
+    for (const s of few.stats.filter(x => x.stdVsDefault !== undefined)) {
+      expect(s.detectableStdRatio ?? 0).toBeLessThan(0.1);
+    }
+  });
+
+  it('is left out while the sweep runs', () => {
+    const running = buildReport('s', results, { status: 'running' });
+    expect(running.stats.some(s => 'detectableStdRatio' in s)).toBe(false);
+  });
+});

@@ -38,6 +38,20 @@ export {
   sampleVariance
 } from './descriptive';
 export {
+  brownForsytheTwo,
+  describeScoreModel,
+  detectableRatio,
+  fTestPower,
+  NORMAL_MODEL,
+  pilotModel,
+  POWER_DEFAULTS,
+  runsNeeded,
+  simulatePower,
+  type IPowerEstimate,
+  type IRunsNeeded,
+  type ScoreModel
+} from './power';
+export {
   groupResults,
   groupKeyOf,
   type IGroupKey,

@@ -2,6 +2,8 @@
 declare module 'jstat' {
   interface IJStatDistribution {
     cdf(x: number, ...params: number[]): number;
+    /** Quantile function (inverse cdf). */
+    inv(p: number, ...params: number[]): number;
   }
   interface IJStat {
     mean(values: number[]): number;

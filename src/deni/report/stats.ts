@@ -14,7 +14,11 @@ import {
   type IRunGroup
 } from './groups';
 import { brownForsythe, welchTTest } from './hypothesis';
+import { detectableRatioNormal } from './power';
 import type { IGroupStats } from './types';
+
+/** Simulations per power estimate behind the report's detectable ratio (standard error <= 0.016). */
+const REPORT_SIMULATIONS = 1000;
 
 /** Options of computeStats. */
 export interface IStatsOptions {
@@ -29,6 +33,12 @@ export interface IStatsOptions {
   confidence?: number;
   /** Order of data sets, models and tunings (see groupResults). */
   order?: IGroupOrder;
+  /**
+   * Work out, per comparison with default, the smallest std ratio its runs could have detected
+   * at this power and alpha (seconds of simulation the first time for each pair of run counts, so
+   * reports of running sweeps leave it out).
+   */
+  detectable?: { power: number; alpha: number };
 }
 
 /** Whether a run failed: macro-F1 below chance level 100 / classes (PAPER.md). */
@@ -116,6 +126,20 @@ export function statsOfGroups(
         stats.meanDf = welch.df[0];
       }
       stats.meanDiff = stats.mean - mean(ref);
+      if (options.detectable && f1.length >= 2 && ref.length >= 2) {
+        const { power, alpha } = options.detectable;
+        stats.detectableStdRatio = detectableRatioNormal(
+          f1.length,
+          ref.length,
+          {
+            power,
+            alpha,
+            simulations: REPORT_SIMULATIONS
+          }
+        );
+        stats.detectPower = power;
+        stats.detectAlpha = alpha;
+      }
       const refStd = populationStd(ref);
       if (refStd > 0) {
         stats.stdVsDefault = stats.std / refStd;

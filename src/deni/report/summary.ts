@@ -37,6 +37,32 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
+/**
+ * "runs could detect std / default <= 0.46 (power 0.8, alpha 0.05)": what the comparisons of one
+ * configuration could have found, so a null result with few runs reads as "too few runs", not as
+ * "no difference". One ratio when all comparisons agree, else the range.
+ */
+export function detectableLine(group: readonly IGroupStats[]): string | null {
+  const compared = group.filter(s => s.detectableStdRatio !== undefined);
+  if (compared.length === 0) {
+    return null;
+  }
+  const first = compared[0];
+  const at = `power ${first.detectPower}, alpha ${first.detectAlpha}, Brown-Forsythe, normal scores assumed`;
+  const ratios = compared.map(s => s.detectableStdRatio);
+  if (ratios.some(r => r === null)) {
+    return `Too few runs to detect any std difference against default (${at}); \`deni plan --detect-std-ratio\` says how many are needed.`;
+  }
+  const rs = ratios as number[];
+  const lo = Math.min(...rs);
+  const hi = Math.max(...rs);
+  const text =
+    lo.toFixed(2) === hi.toFixed(2)
+      ? hi.toFixed(2)
+      : `${lo.toFixed(2)}-${hi.toFixed(2)}`;
+  return `Detectable with these runs: std / default <= ${text} (${at}).`;
+}
+
 /** Most configurations listed by name in a summary before "and N more". */
 const MAX_CONFIG_LINES = 8;
 
@@ -69,6 +95,14 @@ export function summaryText(bundle: IReportBundle, digits = 2): string {
   if (bundle.error) {
     lines.push(`Error: ${bundle.error}`);
   }
+  if (bundle.timing) {
+    const t = bundle.timing;
+    lines.push(
+      `Time on this machine: predicted ${formatDuration(t.predictedSeconds)}, measured ` +
+        `${formatDuration(t.measuredSeconds)} (${(t.predictedSeconds / t.measuredSeconds).toFixed(2)} x) ` +
+        `on ${t.workers} worker${t.workers === 1 ? '' : 's'}.`
+    );
+  }
   const f = (x: number) => x.toFixed(digits);
   let shown = 0;
   for (const group of configs.values()) {
@@ -90,6 +124,10 @@ export function summaryText(bundle: IReportBundle, digits = 2): string {
       line += `; default ${f(base.mean)} (${f(base.std)})`;
     }
     lines.push(line);
+    const power = detectableLine(group);
+    if (power) {
+      lines.push(`  ${power}`);
+    }
   }
   return lines.join('\n');
 }

@@ -164,7 +164,8 @@ export function statsTable(
       num('mean - default'),
       num('Welch p', 4),
       num('std / default'),
-      num('Brown-Forsythe p', 4)
+      num('Brown-Forsythe p', 4),
+      num(detectableLabel(stats), 2)
     ],
     rows: stats.map(s => [
       s.dataset,
@@ -185,9 +186,18 @@ export function statsTable(
       s.meanDiff ?? null,
       s.meanP ?? null,
       s.stdVsDefault ?? null,
-      s.varianceP ?? null
+      s.varianceP ?? null,
+      s.detectableStdRatio ?? null
     ])
   };
+}
+
+/** Header of the detectable-ratio column, naming the power and alpha it was worked out at. */
+function detectableLabel(stats: readonly IGroupStats[]): string {
+  const s = stats.find(x => x.detectPower !== undefined);
+  return s
+    ? `detectable std / default (power ${s.detectPower}, alpha ${s.detectAlpha})`
+    : 'detectable std / default';
 }
 
 const MIB = 1024 * 1024;

@@ -61,6 +61,15 @@ export interface IGroupStats {
   testForwardPasses?: number;
   /** Largest peak resident set size over the runs, bytes. */
   peakRssBytes?: number;
+  /**
+   * Smallest std reduction these runs and default's could have detected: the largest ratio
+   * r < 1 (this group's std / default's) at which Brown-Forsythe reaches `detectPower` at
+   * `detectAlpha` (normal scores assumed; see report/power.ts). Null when no ratio >= 0.01 is
+   * detectable (too few runs); absent for default and for reports of running sweeps.
+   */
+  detectableStdRatio?: number | null;
+  detectPower?: number;
+  detectAlpha?: number;
 }
 
 /** A paper-style table: rows strategies, columns configurations, cells "mean (std)". */
@@ -135,6 +144,15 @@ export interface IFigureSpec {
   layout: Record<string, unknown>;
 }
 
+/** Predicted against measured wall time of a sweep on this machine (added by the planning module). */
+export interface IReportTiming {
+  /** The plan's expected wall seconds (step times measured on this machine, the sweep's workers). */
+  predictedSeconds: number;
+  /** Wall seconds the stored runs took (union of their start-finish intervals). */
+  measuredSeconds: number;
+  workers: number;
+}
+
 /** The whole report bundle. */
 export interface IReportBundle {
   version: 1;
@@ -162,4 +180,6 @@ export interface IReportBundle {
   summary?: string;
   /** Id of the figure shown as application/vnd.plotly.v1+json (default: the first). */
   mainFigure?: string;
+  /** Predicted against measured wall time (when the plan's step time is known here). */
+  timing?: IReportTiming;
 }

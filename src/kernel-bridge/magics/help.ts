@@ -67,9 +67,50 @@ export const MAGICS: readonly IMagicDoc[] = [
       `tuning method the plan is for (${TUNING_METHOD_NAMES.join(', ')}; model-steps and the schedule`,
       'do not depend on it). --json adds an application/json output: {"plans": [{strategy,',
       'description, tuning, plan, events, cost}]}, one entry per strategy, besides the text.',
-      'Any other `--name value` option overrides a strategy hyper-parameter (e.g. --K 5).'
+      'Any other `--name value` option overrides a strategy hyper-parameter (e.g. --K 5).',
+      '',
+      'Runs needed: --detect-std-ratio R [--power 0.8] [--alpha 0.05] [--pilot <sweep>] gives',
+      "the runs per strategy that detect strategy std / default std = R with the report's",
+      "Brown-Forsythe test, by seeded simulation from the pilot sweep's default runs (or, without",
+      'one, normal scores). Strategy names are optional then. For a whole sweep (runs needed',
+      'against its runs, expected wall time on this machine, warnings) use %%deni plan.'
     ].join('\n'),
-    options: ['samples', 'epochs', 'batch', 'tuning', 'json']
+    options: [
+      'samples',
+      'epochs',
+      'batch',
+      'tuning',
+      'json',
+      'detect-std-ratio',
+      'power',
+      'alpha',
+      'pilot',
+      'store'
+    ]
+  },
+  {
+    command: 'plan',
+    kind: 'cell',
+    usage:
+      '%%deni plan [--detect-std-ratio R] [--power P] [--alpha A] [--pilot <sweep>] [--store PATH] [--no-measure]\n<YAML SweepSpec>',
+    summary:
+      'Plan a sweep without training: runs needed, expected wall time here, warnings.',
+    details: [
+      'The body is the same YAML as %%deni sweep. Prints the expected wall time of the sweep on',
+      "this machine with its workers (the engine's step time for the model, back-end, batch and",
+      'sequence length is measured once per machine and version, then cached), and with',
+      "--detect-std-ratio the runs per strategy the question needs against the sweep's runs,",
+      'with a warning when the sweep cannot answer it. Also an application/json output',
+      '{"study": {power, estimate, warnings}} (the seed-sweep widget shows it live).'
+    ].join('\n'),
+    options: [
+      'detect-std-ratio',
+      'power',
+      'alpha',
+      'pilot',
+      'store',
+      'no-measure'
+    ]
   },
   {
     command: 'report',

@@ -8,6 +8,7 @@ import {
   IDeniEngine,
   IPlanRequest,
   ICellSweepOutcome,
+  IStudyPlanRequest,
   SweepBodyError
 } from '../engine-types';
 import { JsonValue, MimeBundle } from '../protocol/messages';
@@ -111,12 +112,117 @@ function needSweepName(command: string, positional: string[]): string {
   return positional[0];
 }
 
+/** Options of the study plan (runs needed, expected time) in `%deni plan` and `%%deni plan`. */
+const STUDY_OPTIONS = [
+  'detect-std-ratio',
+  'power',
+  'alpha',
+  'pilot',
+  'store',
+  'no-measure'
+];
+
 /** Options of `%deni plan` itself; every other `--name value` is a strategy hyper-parameter. */
-const PLAN_OPTIONS = ['samples', 'epochs', 'batch', 'tuning', 'json'];
+const PLAN_OPTIONS = [
+  'samples',
+  'epochs',
+  'batch',
+  'tuning',
+  'json',
+  ...STUDY_OPTIONS
+];
+
+function fractionOption(
+  options: Record<string, string | true>,
+  name: string
+): number | undefined {
+  const raw = options[name];
+  if (raw === undefined) {
+    return undefined;
+  }
+  const value = Number(raw);
+  if (raw === true || !(value > 0 && value < 1)) {
+    throw new MagicUsageError(
+      `--${name} is ${JSON.stringify(raw)}; expected a number between 0 and 1`
+    );
+  }
+  return value;
+}
+
+/** The study-plan part of `%deni plan` / `%%deni plan` arguments. */
+export function studyRequest(
+  options: Record<string, string | true>
+): IStudyPlanRequest {
+  const raw = options['detect-std-ratio'];
+  let ratio: number | undefined;
+  if (raw !== undefined) {
+    ratio = Number(raw);
+    if (raw === true || !(ratio > 0) || ratio === 1) {
+      throw new MagicUsageError(
+        `--detect-std-ratio is ${JSON.stringify(raw)}; expected strategy std / default std, a positive number other than 1 (e.g. 0.5)`
+      );
+    }
+  }
+  const pilot = options.pilot;
+  if (pilot === true) {
+    throw new MagicUsageError('--pilot needs the name of a stored sweep');
+  }
+  return {
+    ...(ratio !== undefined ? { ratio } : {}),
+    ...(fractionOption(options, 'power') !== undefined
+      ? { power: fractionOption(options, 'power') }
+      : {}),
+    ...(fractionOption(options, 'alpha') !== undefined
+      ? { alpha: fractionOption(options, 'alpha') }
+      : {}),
+    ...(pilot !== undefined ? { pilot } : {}),
+    ...(storeOption(options) !== undefined
+      ? { store: storeOption(options) }
+      : {}),
+    ...(options['no-measure'] !== undefined ? { measure: false } : {})
+  };
+}
+
+/** A study plan as a bundle: its text, and the plan as application/json (the widget reads it). */
+async function studyBundle(
+  engine: IDeniEngine,
+  request: IStudyPlanRequest
+): Promise<MimeBundle> {
+  const { text, json } = await engine.studyPlan(request);
+  return {
+    ...textBundle(text),
+    'application/json': { study: json } as unknown as JsonValue
+  };
+}
+
+/** Runs `%%deni plan`: the sweep body's runs needed, expected wall time and warnings, no training. */
+export async function runPlanCell(
+  body: string,
+  bodyLine: number,
+  args: string[],
+  engine: IDeniEngine,
+  out: ICellOutput
+): Promise<void> {
+  let spec;
+  try {
+    spec = engine.parseSweep(body, '%%deni plan cell');
+  } catch (err) {
+    throw err instanceof SweepBodyError ? cellSpecError(err, bodyLine) : err;
+  }
+  const { options } = parseOptions(args, ['no-measure']);
+  for (const key of Object.keys(options)) {
+    if (!STUDY_OPTIONS.includes(key)) {
+      throw new MagicUsageError(
+        `%%deni plan has no option --${key}; options: ${STUDY_OPTIONS.map(o => `--${o}`).join(', ')}`
+      );
+    }
+  }
+  out.display(await studyBundle(engine, { ...studyRequest(options), spec }));
+}
 
 /** Parses `%deni plan` arguments into a plan request (and whether `--json` was given). */
 export function planRequest(args: string[]): IPlanRequest & { json: boolean } {
-  const { positional, options } = parseOptions(args, ['json']);
+  const { positional, options } = parseOptions(args, ['json', 'no-measure']);
   if (positional.length === 0) {
     throw new MagicUsageError(
       '%deni plan needs strategy names, e.g. `%deni plan deni,ensemble` (list: %deni strategies)'
@@ -151,6 +257,26 @@ export function planRequest(args: string[]): IPlanRequest & { json: boolean } {
   };
 }
 
+/**
+ * `%deni plan`: with strategies, their schedules and cost (text, or with `--json` the plans as
+ * application/json too); with `--detect-std-ratio`, the runs per strategy the question needs.
+ */
+async function planOutputs(
+  engine: IDeniEngine,
+  args: string[]
+): Promise<MimeBundle[]> {
+  const { positional, options } = parseOptions(args, ['json', 'no-measure']);
+  const study = studyRequest(options);
+  const out: MimeBundle[] = [];
+  if (study.ratio !== undefined) {
+    out.push(await studyBundle(engine, study));
+  }
+  if (positional.length > 0 || study.ratio === undefined) {
+    out.push(planBundle(engine, args));
+  }
+  return out;
+}
+
 /** The `%deni plan` output: text, or with `--json` the plans as application/json too. */
 function planBundle(engine: IDeniEngine, args: string[]): MimeBundle {
   const { json, ...request } = planRequest(args);
@@ -182,7 +308,9 @@ export async function runLineMagic(
       out.display(textBundle(helpText(positional[0])));
       return;
     case 'plan':
-      out.display(planBundle(engine, magic.args));
+      for (const bundle of await planOutputs(engine, magic.args)) {
+        out.display(bundle);
+      }
       return;
     case 'report':
       out.display(
@@ -192,10 +320,18 @@ export async function runLineMagic(
       );
       return;
     case 'datasets':
-      out.display(textBundle(await engine.datasets()));
+      out.display(
+        options.json !== undefined
+          ? choicesBundle(engine.datasetChoices())
+          : textBundle(await engine.datasets())
+      );
       return;
     case 'models':
-      out.display(textBundle(await engine.models()));
+      out.display(
+        options.json !== undefined
+          ? choicesBundle(engine.modelChoices())
+          : textBundle(await engine.models())
+      );
       return;
     case 'doctor':
       out.display(textBundle(await engine.doctor()));
@@ -254,6 +390,14 @@ export async function runLineMagic(
         `unknown magic %deni ${magic.command}; line magics: ${LINE_COMMANDS.join(', ')}; cell magics: ${CELL_COMMANDS.map(c => `%%deni ${c}`).join(', ')}`
       );
   }
+}
+
+/** `%deni datasets --json` / `%deni models --json`: the list as JSON (the widget's pickers). */
+function choicesBundle(list: Record<string, unknown>[]): MimeBundle {
+  return {
+    'application/json': { choices: list } as unknown as JsonValue,
+    'text/plain': JSON.stringify(list, null, 2)
+  };
 }
 
 /** Formats a spec error so that each problem names its line in the cell and its field. */

@@ -34,11 +34,13 @@ export async function buildKernel(outdir?: string): Promise<string> {
   }
   await build({
     // The kernel loads deni.mjs from beside itself; the sweep executor starts workers from
-    // worker.mjs beside the bundle that runs it (deni.mjs).
+    // worker.mjs beside the bundle that runs it (deni.mjs), the plan step-time.mjs.
     entryPoints: {
       kernel: join(REPO_ROOT, 'src/kernel-bridge/main.ts'),
       deni: join(REPO_ROOT, 'src/deni/index.ts'),
-      worker: join(REPO_ROOT, 'src/deni/sweep/worker-main.ts')
+      worker: join(REPO_ROOT, 'src/deni/sweep/worker-main.ts'),
+      // The plan's step-time measurement runs beside deni.mjs too.
+      'step-time': join(REPO_ROOT, 'src/deni/planning/step-time-main.ts')
     },
     outdir,
     outExtension: { '.js': '.mjs' },

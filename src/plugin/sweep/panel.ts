@@ -3,6 +3,7 @@
  * estimate, "Run", and the sweeps of this page with progress, Cancel and a link to their cell.
  * It holds no sweep state of its own: it renders the {@link ISweepTracker} model.
  */
+import { PathExt } from '@jupyterlab/coreutils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { CommandRegistry } from '@lumino/commands';
 import type { Message } from '@lumino/messaging';
@@ -20,7 +21,21 @@ import { type PlanAnswer, readPlanAnswer } from '../kernel/plan-estimate';
 import { el, fmtDuration } from '../report/dom';
 import { progressFraction, progressSummary } from '../report/progress-view';
 import type { IDeniSettings, ISweepRun, ISweepTracker } from '../tokens';
+import {
+  DATASETS_COMMAND,
+  datasetChoices,
+  guessMapping,
+  headerColumns,
+  MODELS_COMMAND,
+  modelChoices
+} from './choices';
 import { fieldsFromSchema, type IJsonSchema } from './schema-fields';
+import {
+  readStudyPlan,
+  studyPlanCell,
+  studyPlanNode,
+  type IStudyQuestion
+} from './study-plan';
 import { SweepForm } from './sweep-form';
 import { SpecValidator } from './validate-spec';
 
@@ -31,6 +46,10 @@ export interface ISweepPanelOptions {
   settings: IDeniSettings;
   commands: CommandRegistry;
   schema: IJsonSchema;
+  /** Pick a file from JupyterLab's file browser (server path), or null when cancelled. */
+  pickFile?: () => Promise<string | null>;
+  /** The start of a file's text (to read a data file's header). */
+  readFile?: (path: string) => Promise<string>;
 }
 
 const STATUS_TEXT: Record<ISweepRun['status'], string> = {
@@ -112,22 +131,23 @@ export class SweepPanel extends Widget {
       attrs: { type: 'button' }
     });
     this._runButton.addEventListener('click', () => void this.run());
-    const estimateButton = el('button', {
-      className: 'jp-deni-button jp-deni-estimate-button',
-      text: 'Estimate cost',
-      attrs: { type: 'button' }
-    });
-    estimateButton.addEventListener('click', () => void this.estimate());
     this._runs = el('ul', { className: 'jp-deni-runs' });
+    this._study = el('div', {
+      className: 'jp-deni-study',
+      attrs: { 'aria-live': 'polite' }
+    });
+    const question = this._buildQuestion();
+    this._addFilePicker();
 
     this.node.appendChild(
       el('div', { className: 'jp-deni-sweep-content' }, [
         el('h2', { className: 'jp-deni-sweep-title', text: 'Seed sweep' }),
         this._target,
         this._form.node,
-        el('section', { className: 'jp-deni-section' }, [
-          el('h3', { text: 'Cost estimate' }),
-          estimateButton,
+        el('section', { className: 'jp-deni-section jp-deni-plan' }, [
+          el('h3', { text: 'Plan' }),
+          question,
+          this._study,
           this._estimate
         ]),
         el('div', { className: 'jp-deni-actions' }, [
@@ -214,8 +234,206 @@ export class SweepPanel extends Widget {
         text: `No estimate: ${err instanceof Error ? err.message : String(err)}`
       });
     }
+    if (request !== this._estimateToken) {
+      return;
+    }
+    this._estimate.replaceChildren(node);
+    await this._studyPlan(kernel, spec, request);
+  }
+
+  /** The question of the plan (std ratio to detect, power), or undefined when left empty. */
+  question(): IStudyQuestion | undefined {
+    const ratio = Number(this._ratioInput.value);
+    const power = Number(this._powerInput.value);
+    if (this._ratioInput.value.trim() === '' || !(ratio > 0) || ratio === 1) {
+      return undefined;
+    }
+    return { ratio, power: power > 0 && power < 1 ? power : 0.8 };
+  }
+
+  /** Warnings of the latest plan (the sweep cannot answer its question with its runs). */
+  get warnings(): string[] {
+    return this._warnings;
+  }
+
+  /** Runs needed and expected time from `%%deni plan` (may measure the step time once: slow). */
+  private async _studyPlan(
+    kernel: NonNullable<
+      NonNullable<NotebookPanel['sessionContext']['session']>['kernel']
+    >,
+    spec: Record<string, unknown>,
+    request: number
+  ): Promise<void> {
+    this._study.replaceChildren(
+      el('div', {
+        className: 'jp-deni-estimate-text',
+        text: "Planning runs and time\u2026 (the first plan for a model measures its step time on the kernel's machine)"
+      })
+    );
+    let node: HTMLElement;
+    let warnings: string[] = [];
+    try {
+      const view = readStudyPlan(
+        await executeQuiet(
+          kernel,
+          studyPlanCell(spec, this.question()),
+          600_000
+        )
+      );
+      warnings = view.warnings;
+      node = studyPlanNode(view);
+    } catch (err) {
+      node = el('div', {
+        className: 'jp-deni-estimate-text',
+        text: `No plan: ${err instanceof Error ? err.message : String(err)}`
+      });
+    }
     if (request === this._estimateToken) {
-      this._estimate.replaceChildren(node);
+      this._warnings = warnings;
+      this._study.replaceChildren(node);
+      this._runButton.textContent = 'Run';
+    }
+  }
+
+  private _buildQuestion(): HTMLElement {
+    this._ratioInput = el('input', {
+      className: 'jp-deni-input jp-deni-question-ratio',
+      attrs: {
+        type: 'number',
+        step: 'any',
+        min: '0',
+        name: 'detect-std-ratio',
+        'aria-label': 'Std ratio to detect (strategy std / default std)'
+      }
+    });
+    this._ratioInput.value = '0.5';
+    this._powerInput = el('input', {
+      className: 'jp-deni-input jp-deni-question-power',
+      attrs: {
+        type: 'number',
+        step: '0.05',
+        min: '0.05',
+        max: '0.99',
+        name: 'power',
+        'aria-label': 'Power'
+      }
+    });
+    this._powerInput.value = '0.8';
+    for (const input of [this._ratioInput, this._powerInput]) {
+      input.addEventListener('input', () => this._onFormChange());
+    }
+    return el('div', { className: 'jp-deni-question' }, [
+      el('label', {
+        className: 'jp-deni-label',
+        text: 'Detect a std ratio of'
+      }),
+      this._ratioInput,
+      el('label', { className: 'jp-deni-label', text: 'with power' }),
+      this._powerInput,
+      el('div', {
+        className: 'jp-deni-help',
+        text: "Strategy std / default std the study must detect (the report's Brown-Forsythe test, alpha 0.05); empty: no question."
+      })
+    ]);
+  }
+
+  /** "Local file\u2026" beside the data set field: the file browser, then its columns. */
+  private _addFilePicker(): void {
+    const { pickFile, readFile } = this._options;
+    const field = this._form.node.querySelector<HTMLElement>(
+      '.jp-deni-field[data-path="dataset"]'
+    );
+    if (!pickFile || !readFile || !field) {
+      return;
+    }
+    const button = el('button', {
+      className: 'jp-deni-button jp-deni-file-button',
+      text: 'Local file\u2026',
+      attrs: { type: 'button' }
+    });
+    const mapping = el('div', { className: 'jp-deni-file-mapping' });
+    button.addEventListener('click', () => {
+      void (async () => {
+        const path = await pickFile();
+        if (!path) {
+          return;
+        }
+        try {
+          this.useFile(path, headerColumns(path, await readFile(path)));
+        } catch (err) {
+          mapping.replaceChildren(
+            el('div', {
+              className: 'jp-deni-field-error',
+              text: err instanceof Error ? err.message : String(err)
+            })
+          );
+        }
+      })();
+    });
+    this._mapping = mapping;
+    field.append(button, mapping);
+  }
+
+  /**
+   * Use a local data file (server path) as the data set with a column mapping read from its
+   * header: selects for the text and label columns, first guessed from their names.
+   */
+  useFile(path: string, columns: string[]): void {
+    const notebook = this._options.notebooks.currentWidget?.context.path;
+    // The kernel runs in the notebook's folder: give it the path relative to that.
+    const rel = notebook
+      ? PathExt.relative(PathExt.dirname(notebook), path)
+      : path;
+    const guess = guessMapping(columns);
+    const pick = (label: string, name: string, value: string) => {
+      const select = el(
+        'select',
+        {
+          className: `jp-deni-input jp-deni-column-${name}`,
+          attrs: { name: `dataset-${name}`, 'aria-label': label }
+        },
+        columns.map(c => el('option', { text: c, attrs: { value: c } }))
+      );
+      select.value = value;
+      select.addEventListener('change', () => apply());
+      return select;
+    };
+    const text = pick('Text column', 'text', guess.textColumn);
+    const label = pick('Label column', 'label', guess.labelColumn);
+    const apply = () =>
+      this._form.setObject(
+        'dataset',
+        { path: rel, textColumn: text.value, labelColumn: label.value },
+        rel
+      );
+    this._mapping?.replaceChildren(
+      el('span', { className: 'jp-deni-label', text: 'text column' }),
+      text,
+      el('span', { className: 'jp-deni-label', text: 'label column' }),
+      label
+    );
+    apply();
+  }
+
+  /** Fill the data set and model pickers from the kernel's lists (once per kernel). */
+  async loadChoices(): Promise<void> {
+    const panel = this._options.notebooks.currentWidget;
+    const kernel =
+      panel && isDeniSession(panel.sessionContext)
+        ? panel.sessionContext.session?.kernel
+        : null;
+    if (!kernel || this._choicesFor === kernel.id) {
+      return;
+    }
+    this._choicesFor = kernel.id;
+    try {
+      const sets = await executeQuiet(kernel, DATASETS_COMMAND, 20_000);
+      this._form.setChoices('dataset', datasetChoices(sets));
+      const models = await executeQuiet(kernel, MODELS_COMMAND, 20_000);
+      this._form.setChoices('model', modelChoices(models));
+    } catch (err) {
+      this._choicesFor = null;
+      this._message.textContent = `Could not list data sets and models: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
 
@@ -232,6 +450,16 @@ export class SweepPanel extends Widget {
         'Not run: open a notebook on the DENI kernel first.';
       return null;
     }
+    if (
+      this._warnings.length > 0 &&
+      this._runButton.textContent !== 'Run anyway'
+    ) {
+      // Warn before spending the compute: the sweep cannot answer its question as planned.
+      this._message.textContent = `Not run yet: ${this._warnings.join(' ')} Press "Run anyway" to run it as it is.`;
+      this._runButton.textContent = 'Run anyway';
+      return null;
+    }
+    this._runButton.textContent = 'Run';
     try {
       const run = await this._options.tracker.launch(
         panel,
@@ -279,7 +507,9 @@ export class SweepPanel extends Widget {
   }
 
   private _onFormChange(): void {
+    // The plan follows the form without a button: debounced, the newest request wins.
     clearTimeout(this._debounce);
+    this._runButton.textContent = 'Run';
     this._debounce = setTimeout(() => void this.estimate(), 700);
   }
 
@@ -287,6 +517,8 @@ export class SweepPanel extends Widget {
     const panel = this._options.notebooks.currentWidget;
     this._watchSession(panel);
     this._renderTarget(panel);
+    // A kernel already started and idle sends no status change: ask for the lists now.
+    void this.loadChoices();
   }
 
   private _watchSession(panel: NotebookPanel | null): void {
@@ -307,14 +539,17 @@ export class SweepPanel extends Widget {
 
   private _onKernelChanged(): void {
     this._renderTarget(this._watched);
-    void this.estimate();
+    void this.loadChoices().then(() => this.estimate());
   }
 
   private _onStatus(): void {
     const status = this._watched?.sessionContext.session?.kernel?.status;
-    if (status === 'idle' && this._pendingEstimate) {
+    if (status === 'idle') {
+      const pending = this._pendingEstimate;
       this._pendingEstimate = false;
-      void this.estimate();
+      void this.loadChoices().then(() =>
+        pending ? this.estimate() : undefined
+      );
     }
   }
 
@@ -467,6 +702,12 @@ export class SweepPanel extends Widget {
   private readonly _form: SweepForm;
   private readonly _target: HTMLElement;
   private readonly _estimate: HTMLElement;
+  private readonly _study: HTMLElement;
+  private _ratioInput!: HTMLInputElement;
+  private _powerInput!: HTMLInputElement;
+  private _mapping: HTMLElement | null = null;
+  private _warnings: string[] = [];
+  private _choicesFor: string | null = null;
   private readonly _message: HTMLElement;
   private readonly _runButton: HTMLButtonElement;
   private readonly _runs: HTMLUListElement;

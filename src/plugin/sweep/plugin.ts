@@ -8,6 +8,8 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { FileDialog } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import sweepSchema from '../../deni/sweep/sweep-spec.schema.json';
@@ -39,15 +41,41 @@ export const sweepWidgetPlugin: JupyterFrontEndPlugin<void> = {
     'The seed-sweep widget: a form for a sweep, its cost estimate, Run and progress.',
   autoStart: true,
   requires: [ISweepTracker, INotebookTracker, IDeniSettings],
-  optional: [ICommandPalette, ILauncher],
+  optional: [ICommandPalette, ILauncher, IDocumentManager],
   activate: (
     app: JupyterFrontEnd,
     tracker: ISweepTracker,
     notebooks: INotebookTracker,
     settings: IDeniSettings,
     palette: ICommandPalette | null,
-    launcher: ILauncher | null
+    launcher: ILauncher | null,
+    docManager: IDocumentManager | null
   ) => {
+    // The data set's "Local file..." button: JupyterLab's file browser dialog, then the file's
+    // start through the contents API (the header gives the column mapping).
+    const pickFile = docManager
+      ? async (): Promise<string | null> => {
+          const result = await FileDialog.getOpenFiles({
+            manager: docManager,
+            title: 'Data file for the sweep (CSV, TSV, JSONL or Parquet)',
+            filter: model =>
+              model.type === 'directory' ||
+              /\.(csv|tsv|jsonl|json|parquet)$/i.test(model.name)
+                ? {}
+                : null
+          });
+          const item = result.button.accept ? result.value?.[0] : undefined;
+          return item && item.type !== 'directory' ? item.path : null;
+        }
+      : undefined;
+    const readFile = async (path: string): Promise<string> => {
+      const model = await app.serviceManager.contents.get(path, {
+        type: 'file',
+        format: 'text',
+        content: true
+      });
+      return String(model.content ?? '').slice(0, 65536);
+    };
     let panel: SweepPanel | null = null;
     app.commands.addCommand(CommandIDs.openSweepWidget, {
       label: 'Seed Sweep',
@@ -61,7 +89,9 @@ export const sweepWidgetPlugin: JupyterFrontEndPlugin<void> = {
             notebooks,
             settings,
             commands: app.commands,
-            schema: sweepSchema as unknown as IJsonSchema
+            schema: sweepSchema as unknown as IJsonSchema,
+            pickFile,
+            readFile
           });
           // The right side panel: the form sits beside whichever notebook is active.
           app.shell.add(panel, 'right', { rank: 600 });

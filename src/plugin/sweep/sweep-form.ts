@@ -11,7 +11,16 @@ type Control = {
   read: () => unknown;
   write: (value: unknown) => void;
   error: HTMLElement;
+  /** Text fields: a structured value (a local file spec) shown as `text` until edited. */
+  override?: (value: unknown, text: string) => void;
 };
+
+/** One entry of a field's picker (see SweepForm.setChoices). */
+export interface IFieldChoice {
+  value: string;
+  label: string;
+  group: string;
+}
 
 function listValue(text: string): string | string[] | undefined {
   const items = text
@@ -74,6 +83,67 @@ export class SweepForm {
     control.write(value);
   }
 
+  /**
+   * Fill a text field's picker (a select beside the free-text input) with `choices`, grouped;
+   * picking one sets the field. Free entry stays possible (`hf:<repo>`, a path).
+   */
+  setChoices(path: string, choices: IFieldChoice[]): void {
+    const control = this._controls.get(path);
+    const wrapper = this.node.querySelector<HTMLElement>(
+      `.jp-deni-field[data-path="${path}"]`
+    );
+    if (!control || !wrapper) {
+      throw new Error(`The sweep form has no text field "${path}".`);
+    }
+    const groups = new Map<string, IFieldChoice[]>();
+    for (const c of choices) {
+      groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+    }
+    const select = el(
+      'select',
+      {
+        className: 'jp-deni-input jp-deni-picker',
+        attrs: {
+          name: `${path}-picker`,
+          'aria-label': `${control.field.title}: pick from the kernel's list`
+        }
+      },
+      [
+        el('option', {
+          text: `Pick a ${control.field.title.toLowerCase()}\u2026`,
+          attrs: { value: '' }
+        }),
+        ...[...groups].map(([group, list]) =>
+          el(
+            'optgroup',
+            { attrs: { label: group } },
+            list.map(c =>
+              el('option', { text: c.label, attrs: { value: c.value } })
+            )
+          )
+        )
+      ]
+    );
+    select.addEventListener('change', () => {
+      if (select.value !== '') {
+        control.write(select.value);
+        this._onChange();
+      }
+    });
+    wrapper.querySelector('.jp-deni-picker')?.remove();
+    wrapper.querySelector('label')?.after(select);
+  }
+
+  /** Set a text field to a structured value (a local file spec), shown as `text` until edited. */
+  setObject(path: string, value: unknown, text: string): void {
+    const control = this._controls.get(path);
+    if (!control?.override) {
+      throw new Error(`The sweep form has no text field "${path}".`);
+    }
+    control.override(value, text);
+    this._onChange();
+  }
+
   /** True when the form has a field at `path`. */
   has(path: string): boolean {
     return this._controls.has(path);
@@ -125,6 +195,7 @@ export class SweepForm {
     let control: HTMLElement;
     let read: () => unknown;
     let write: (value: unknown) => void;
+    let override: Control['override'];
     switch (field.kind) {
       case 'select': {
         const select = el(
@@ -228,18 +299,29 @@ export class SweepForm {
             )
           );
         }
+        let structured: unknown;
         read = () =>
-          field.kind === 'list'
-            ? listValue(input.value)
-            : input.value.trim() || undefined;
+          structured !== undefined
+            ? structured
+            : field.kind === 'list'
+              ? listValue(input.value)
+              : input.value.trim() || undefined;
         write = v => {
+          structured = undefined;
           input.value = asStrings(v).join(', ');
         };
-        input.addEventListener('input', this._onChange);
+        override = (v, text) => {
+          structured = v;
+          input.value = text;
+        };
+        input.addEventListener('input', () => {
+          structured = undefined;
+          this._onChange();
+        });
         control = input;
       }
     }
-    this._controls.set(key, { field, read, write, error });
+    this._controls.set(key, { field, read, write, error, override });
     if (field.default !== undefined) {
       write(field.default);
     }
