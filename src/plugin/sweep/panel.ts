@@ -264,6 +264,9 @@ export class SweepPanel extends Widget {
     spec: Record<string, unknown>,
     request: number
   ): Promise<void> {
+    // A previous plan's warnings no longer apply to the spec now being planned.
+    this._warnings = [];
+    this._runButton.textContent = 'Run';
     this._study.replaceChildren(
       el('div', {
         className: 'jp-deni-estimate-text',
