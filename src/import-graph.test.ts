@@ -41,7 +41,9 @@ const ENGINE = [
   'deni/run',
   'deni/sweep',
   'deni/report',
-  'deni/planning'
+  'deni/planning',
+  'deni/hub',
+  'deni/doctor'
 ];
 
 /**
@@ -54,9 +56,25 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
   'deni/contract': [],
   'deni/random': ['deni/contract'],
   'deni/backend': ['deni/contract', 'deni/random'],
-  'deni/data': ['deni/contract', 'deni/random'],
+  // Hub downloads (#20): the data and model registries, the sweep's one-time resolution use them.
+  'deni/hub': ['deni/contract', 'deni/random'],
+  'deni/data': ['deni/contract', 'deni/random', 'deni/hub'],
+  'deni/doctor': [
+    'deni/contract',
+    'deni/backend',
+    'deni/hub',
+    'deni/model',
+    'deni/data'
+  ],
   'deni/text': ['deni/contract'],
-  'deni/model': ['deni/contract', 'deni/backend', 'deni/random', 'deni/text'],
+  'deni/model': [
+    'deni/contract',
+    'deni/backend',
+    'deni/random',
+    'deni/text',
+    'deni/hub',
+    'deni/data'
+  ],
   'deni/peft': ['deni/contract', 'deni/model', 'deni/random'],
   'deni/train': [
     'deni/contract',
@@ -83,7 +101,10 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
     'deni/run',
     'deni/data',
     'deni/random',
-    'deni/backend'
+    'deni/backend',
+    'deni/hub',
+    'deni/model',
+    'deni/strategies'
   ],
   'deni/report': ['deni/contract', 'deni/random'],
   // Planning a study (#23): prices plans with step times measured by the engine, sweeps' runs.

@@ -175,7 +175,7 @@ test.describe('DENI seed-sweep widget', () => {
     await fill(page, 'name', 'bad name!');
     await expect(
       panel.locator('[data-path="name"] .jp-deni-field-error')
-    ).toContainText('does not match');
+    ).toContainText('allowed:');
     await panel.screenshot({
       path: test.info().outputPath('sweep-widget-no-kernel.png')
     });
