@@ -7,8 +7,7 @@ import { inspect } from 'node:util';
 import { complete, inspectAt, isComplete } from './completion';
 import { IDeniEngine } from './engine-types';
 import { History } from './history';
-import { KernelIO } from './kernel-io';
-import { OutputThrottle } from './output-throttle';
+import { type IOutputSink, OutputThrottle } from './output-throttle';
 import {
   ICellOutput,
   IKernelState,
@@ -37,16 +36,7 @@ import { ReplContext } from './repl/context';
 export const KERNEL_VERSION = '0.1.0';
 
 /** The subset of {@link KernelIO} the kernel uses (tests may pass a recording double). */
-export type KernelTransport = Pick<
-  KernelIO,
-  | 'reply'
-  | 'publish'
-  | 'status'
-  | 'stream'
-  | 'display'
-  | 'executeResult'
-  | 'error'
->;
+export type KernelTransport = IOutputSink;
 
 /** The execution in progress. */
 interface IRunning {
