@@ -376,9 +376,16 @@ export function buildProgram(exit: { code: number }): Command {
       'override a strategy parameter (repeatable), e.g. --param K=5',
       paramOption
     )
+    .addOption(
+      new Option(
+        '--schedule <schedule>',
+        "DENI/NI/DE step constants: paper (absolute) or relative (fractions of T); same as --param schedule=..."
+      ).choices(['paper', 'relative'])
+    )
     .option('--json', 'print the plan as JSON')
     .action(
       async (opts: {
+        schedule?: string;
         strategy: string;
         samples: number;
         epochs: number;
@@ -405,7 +412,9 @@ export function buildProgram(exit: { code: number }): Command {
             epochs: opts.epochs,
             batchSize: opts.batch,
             testSamples: opts.testSamples,
-            params: opts.param
+            params: opts.schedule
+              ? { ...opts.param, schedule: opts.schedule }
+              : opts.param
           });
         } catch (e) {
           throw new CliError((e as Error).message, EXIT_CODES.usage);

@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { DENI_PARAMS, deniEvents } from './deni-schedule';
+import { DENI_PARAMS, deniShape } from './deni-schedule';
 import { num } from './params';
 
 /** PAPER.md: DENI + augmentation (k = 1 paraphrase per sample, 10 epochs, DENI's constants). */
@@ -18,7 +18,7 @@ export const deniAugmentStrategy = defineStrategy(
     }
   ],
   {
-    events: (p, T) => deniEvents('deni-augment', p, T, { ni: true, de: true }),
+    ...deniShape('deni-augment', { ni: true, de: true }),
     dataNeeds: p => ({ augment: num(p, 'k'), allData: false })
   }
 );

@@ -53,6 +53,9 @@ export function formatPlan(plan: IPlan, description?: string): string {
       `weight decay ${opt.weightDecay}); linear decay to 0, warm-up ${plan.warmupSteps} steps; ` +
       `head dropout ${plan.headDropout}; prediction: ${plan.prediction}`
   );
+  for (const d of plan.details ?? []) {
+    lines.push(d);
+  }
   lines.push(
     'schedule (step = main-model optimiser step after which it happens):'
   );

@@ -33,6 +33,15 @@ function checkValue(
   value: ParamValue
 ): ParamValue {
   const where = `strategy '${strategy}' parameter '${spec.name}'`;
+  if (spec.type === 'enum') {
+    const values = spec.values ?? [];
+    if (typeof value !== 'string' || !values.includes(value)) {
+      throw new RangeError(
+        `${where} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
   if (spec.type === 'boolean') {
     if (typeof value !== 'boolean') {
       throw new RangeError(
@@ -82,6 +91,15 @@ export function bool(params: StrategyParams, name: string): boolean {
   return v;
 }
 
+/** A string (enum) parameter of resolved params. */
+export function str(params: StrategyParams, name: string): string {
+  const v = params[name];
+  if (typeof v !== 'string') {
+    throw new Error(`internal: parameter '${name}' is not a string`);
+  }
+  return v;
+}
+
 /** Shared parameter specs (PAPER.md values). */
 export const P = {
   K: (d = 10): IParamSpec => ({
@@ -106,6 +124,17 @@ export const P = {
     default: d,
     min: 0,
     max: 1,
+    description
+  }),
+  oneOf: (
+    name: string,
+    values: readonly string[],
+    description: string
+  ): IParamSpec => ({
+    name,
+    type: 'enum',
+    values,
+    default: values[0],
     description
   }),
   int: (

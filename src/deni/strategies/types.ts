@@ -18,8 +18,10 @@ export type StrategyParams = Record<string, ParamValue>;
 /** One hyper-parameter: its paper default and what values are valid. */
 export interface IParamSpec {
   name: string;
-  type: 'number' | 'integer' | 'boolean';
+  type: 'number' | 'integer' | 'boolean' | 'enum';
   default: ParamValue;
+  /** The allowed values of an 'enum' parameter (strings). */
+  values?: readonly string[];
   /** Inclusive bounds for numbers. */
   min?: number;
   max?: number;
@@ -89,6 +91,8 @@ export interface IPlan {
   headDropout: number;
   prediction: PredictionRule;
   events: IScheduleEvent[];
+  /** How the schedule was derived (e.g. DENI's constants at this T), printed by `deni plan`. */
+  details?: string[];
   cost: IPlanCost;
 }
 
