@@ -504,6 +504,32 @@ export function normalizeSweepSpec(
   return fillDefaults(value as Record<string, unknown>);
 }
 
+/**
+ * Strategies with DENI's `schedule` parameter (a test checks this against the strategy
+ * declarations, which this module cannot import without tfjs).
+ */
+export const SCHEDULED_STRATEGIES: readonly StrategyName[] = [
+  'de',
+  'ni',
+  'deni',
+  'deni-augment'
+];
+
+/** A sweep-wide `schedule: relative` becomes the parameter of every DENI-family entry without one. */
+function withSchedule(
+  entry: IStrategyEntry,
+  schedule: unknown
+): IStrategyEntry {
+  if (
+    schedule !== 'relative' ||
+    !SCHEDULED_STRATEGIES.includes(entry.name) ||
+    entry.params?.schedule !== undefined
+  ) {
+    return entry;
+  }
+  return { ...entry, params: { ...entry.params, schedule } };
+}
+
 function fillDefaults(v: Record<string, unknown>): ISweepSpec {
   const budgetIn = (v.budget ?? {}) as Record<string, number>;
   const executorIn = v.executor ?? SWEEP_DEFAULTS.executor;
@@ -526,7 +552,9 @@ function fillDefaults(v: Record<string, unknown>): ISweepSpec {
     strategies: asArray(
       (v.strategies ?? SWEEP_DEFAULTS.strategies) as
         StrategyName | (StrategyName | IStrategyEntry)[]
-    ).map(normalizeStrategy),
+    )
+      .map(normalizeStrategy)
+      .map(e => withSchedule(e, v.schedule)),
     runs: (v.runs as number | undefined) ?? SWEEP_DEFAULTS.runs,
     seed: (v.seed as number | undefined) ?? SWEEP_DEFAULTS.seed,
     budget: { ...SWEEP_DEFAULTS.budget, ...budgetIn },

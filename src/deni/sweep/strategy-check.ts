@@ -12,11 +12,9 @@ export async function checkStrategyParams(
   const { getStrategy } = await import('../strategies');
   const errors: ISpecError[] = [];
   spec.strategies.forEach((entry, i) => {
-    if (!entry.params) {
-      return;
-    }
+    const strategy = getStrategy(entry.name);
     try {
-      getStrategy(entry.name).resolveParams(entry.params);
+      strategy.resolveParams(entry.params);
     } catch (e) {
       const strategy = getStrategy(entry.name);
       const names = strategy.params.map(p => p.name).join(', ');
@@ -27,6 +25,29 @@ export async function checkStrategyParams(
           names
             ? `parameters ${names} of strategy ${entry.name} (see \`deni strategies\`)`
             : `no parameters for ${entry.name}`,
+          (e as Error).message
+        )
+      );
+      return;
+    }
+    // A schedule that does not fit the budget (no NI cycle, no DE step) fails here, not per run.
+    // All-data's T depends on the data set's size, known only when its runs start.
+    if (strategy.dataNeeds(entry.params).allData) {
+      return;
+    }
+    try {
+      strategy.plan({
+        samples: spec.budget.samples,
+        epochs: spec.budget.epochs,
+        batchSize: spec.budget.batchSize,
+        params: entry.params
+      });
+    } catch (e) {
+      errors.push(
+        fieldError(
+          `/strategies/${i}`,
+          entry,
+          `a schedule that fits the budget (samples ${spec.budget.samples}, epochs ${spec.budget.epochs}, batch ${spec.budget.batchSize})`,
           (e as Error).message
         )
       );
