@@ -26,6 +26,9 @@ export const TUNING_METHODS: readonly TuningMethodName[] = [
   'unipelt'
 ];
 
+/** The classifier's tensors: full fine-tuning's noise targets (PAPER.md). */
+const CLASSIFIER_NAMES = ['classifier.weight', 'classifier.bias'] as const;
+
 const FULL_PLAN: IMethodPlan = {
   trainableBackbone: [],
   newTensors: [],
@@ -154,8 +157,10 @@ export function getTuningMethod(
       // Without this the encoder's custom ops would compute every backbone weight gradient
       // (plain tensors count as trainable), making PEFT steps as slow as full fine-tuning.
       markFrozen(frozen.values());
+      // PAPER.md: the classifier only (weight and bias) for full fine-tuning, whatever the
+      // architecture (no RoBERTa pooler); every trainable tensor under PEFT.
       const noise =
-        name === 'full' ? heads(config, backbone) : [...trainable.keys()];
+        name === 'full' ? [...CLASSIFIER_NAMES] : [...trainable.keys()];
       return new ModelState(
         name,
         config,

@@ -19,8 +19,8 @@ import {
   TrainingMember,
   type IStepExtras
 } from '../train';
-import { addUniformNoise, inputNoise, mixout } from './noise';
-import { num } from './params';
+import { addUniformNoise, inputNoise, mixout, pooledNoise } from './noise';
+import { num, str } from './params';
 import type { IPlan, IStrategyContext, IStrategyOutcome } from './types';
 
 const PER_RUN: RandomFactor[] = ['order', 'init', 'dropout', 'noise'];
@@ -196,12 +196,21 @@ async function runSingle(
           mixoutTarget
         });
         const names = [...main.model.trainable.keys()];
-        await addUniformNoise(
-          main.model.trainable,
-          names,
-          e.multiplier ?? 0,
-          noiseRng
-        );
+        if (str(plan.params, 'distribution') === 'uniform') {
+          await addUniformNoise(
+            main.model.trainable,
+            names,
+            e.multiplier ?? 0,
+            noiseRng
+          );
+        } else {
+          await addWeightNoise(
+            main.model.trainable,
+            names,
+            e.multiplier ?? 0,
+            noiseRng
+          );
+        }
         log.push({
           step: 0,
           kind: 'prior-noise',
@@ -235,11 +244,45 @@ async function runSingle(
       const inNoise = stepEvents.find(e => e.kind === 'input-noise');
       let noisedInputs = 0;
       if (inNoise) {
-        const noisy = inputNoise(inNoise.multiplier ?? 0, noiseRng);
-        extras.inputEmbeddings = x => {
-          noisedInputs += 1;
-          return noisy(x);
-        };
+        const count =
+          <T>(f: (x: T) => T) =>
+          (x: T) => {
+            noisedInputs += 1;
+            return f(x);
+          };
+        if (str(plan.params, 'variant') === 'embeddings') {
+          extras.inputEmbeddings = count(
+            inputNoise(inNoise.multiplier ?? 0, noiseRng)
+          );
+        } else {
+          // The authors' input noise: N(0, s2) on the pooled output, only the head learns.
+          extras.pooledOutput = count(
+            pooledNoise(inNoise.multiplier ?? 0, noiseRng)
+          );
+          extras.headOnly = true;
+        }
+      }
+      // Weight noise goes into the weights before the noisy step's update (PAPER.md baseline 4).
+      for (const e of stepEvents.filter(x => x.kind === 'weight-noise')) {
+        await ctx.observe?.('before', e, {
+          main,
+          copies,
+          member,
+          mixoutTarget
+        });
+        await addWeightNoise(
+          main.model.trainable,
+          main.model.noiseTargets(),
+          e.multiplier ?? 0,
+          noiseRng
+        );
+        log.push({
+          step: t,
+          kind: 'weight-noise',
+          multiplier: e.multiplier,
+          models: 1
+        });
+        await ctx.observe?.('after', e, { main, copies, member, mixoutTarget });
       }
       const b = makeBatch(ctx.train, batches[t - 1]);
       try {
@@ -268,7 +311,7 @@ async function runSingle(
       } finally {
         disposeBatch(b);
       }
-      for (const e of stepEvents) {
+      for (const e of stepEvents.filter(x => x.kind !== 'weight-noise')) {
         await ctx.observe?.('before', e, {
           main,
           copies,
@@ -280,8 +323,8 @@ async function runSingle(
             // A model that ignores the hook would silently train without noise.
             if (noisedInputs === 0) {
               throw new Error(
-                `strategy '${strategy}': the model never called the input-embedding hook ` +
-                  '(IForwardOptions.inputEmbeddings), so input noise cannot be applied'
+                `strategy '${strategy}': the model never called the input-noise hook ` +
+                  '(IForwardOptions.inputEmbeddings / pooledOutput), so input noise cannot be applied'
               );
             }
             log.push({
@@ -336,20 +379,6 @@ async function runSingle(
               step: t,
               kind: 'ensemble-start',
               models: 1 + copies.length
-            });
-            break;
-          case 'weight-noise':
-            await addWeightNoise(
-              main.model.trainable,
-              main.model.noiseTargets(),
-              e.multiplier ?? 0,
-              noiseRng
-            );
-            log.push({
-              step: t,
-              kind: 'weight-noise',
-              multiplier: e.multiplier,
-              models: 1
             });
             break;
           default:

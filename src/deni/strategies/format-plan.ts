@@ -1,8 +1,8 @@
 import type { IScheduleEvent } from '../sweep/types';
 import { listStrategies } from './registry';
-import type { IPlan, IPlanConfig } from './types';
+import type { IPlan, IPlanConfig, StrategyParams } from './types';
 
-function describe(e: IScheduleEvent): string {
+function describe(e: IScheduleEvent, params: StrategyParams): string {
   const m = e.models ?? 0;
   const mult =
     e.multiplier !== undefined ? Number(e.multiplier.toPrecision(4)) : 0;
@@ -16,11 +16,15 @@ function describe(e: IScheduleEvent): string {
     case 'ensemble-start':
       return `${m} models train together to the end`;
     case 'input-noise':
-      return `forward pass with noisy input embeddings, std = ${mult} x std(embeddings)`;
+      return params.variant === 'embeddings'
+        ? `this step's forward pass with noisy word embeddings, std = ${mult} x std(embeddings)`
+        : `this step: N(0, ${mult}^2) on the pooled representation; encoder without gradients, only the classifier updates`;
     case 'weight-noise':
-      return `Gaussian noise, std = ${mult} x std(W), on the selected tensors`;
+      return `before this step's update: Gaussian noise, std = ${mult} x std(W), into the selected tensors`;
     case 'prior-noise':
-      return `uniform noise U(-${mult}/2, ${mult}/2) x std(W) on every trainable tensor`;
+      return params.distribution === 'uniform'
+        ? `uniform noise U(-${mult}/2, ${mult}/2) x std(W) on every trainable tensor (NoisyTune)`
+        : `Gaussian noise, std = ${mult} x std(W), on every trainable tensor`;
     case 'swa-update':
       return `SWA: running mean of the weights, every ${e.every ?? 1} step(s) to ${e.until}`;
     case 'ema-update':
@@ -61,7 +65,7 @@ export function formatPlan(plan: IPlan, description?: string): string {
   );
   for (const e of plan.events) {
     lines.push(
-      `  step ${String(e.step).padStart(6)}  ${e.kind.padEnd(14)}  ${describe(e)}`
+      `  step ${String(e.step).padStart(6)}  ${e.kind.padEnd(14)}  ${describe(e, plan.params)}`
     );
   }
   const c = plan.cost;

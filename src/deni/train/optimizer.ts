@@ -106,6 +106,11 @@ export class AdamOptimizer {
   /** Rows updated so far of row-sparse tensors; their m and v are [rows.length, dim]. */
   private readonly rows = new Map<string, Int32Array>();
   private t = 0;
+  /**
+   * Updates of each tensor: bias correction counts per tensor, like torch's per-parameter
+   * `state['step']`, so a tensor left out of a step (a head-only step) keeps its own count.
+   */
+  private readonly tensorSteps = new Map<string, number>();
 
   constructor(readonly config: IOptimizerConfig = ADAM_DEFAULTS) {
     const { beta1, beta2, eps, weightDecay } = config;
@@ -134,13 +139,15 @@ export class AdamOptimizer {
   ): void {
     this.t += 1;
     const { beta1, beta2, weightDecay, kind } = this.config;
-    const bc1 = 1 - beta1 ** this.t;
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
     for (const [name, p] of params) {
       const g0 = grads.get(name);
       if (!g0) {
         throw new Error(`no gradient for trainable tensor '${name}'`);
       }
+      const t = (this.tensorSteps.get(name) ?? 0) + 1;
+      this.tensorSteps.set(name, t);
+      const bc1 = 1 - beta1 ** t;
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
       if (this.rowSparse(p)) {
         this.sparseStep(name, p, g0, lr, bc1, bc2Sqrt);
         continue;
@@ -267,5 +274,6 @@ export class AdamOptimizer {
     this.m.clear();
     this.v.clear();
     this.rows.clear();
+    this.tensorSteps.clear();
   }
 }
