@@ -1,7 +1,6 @@
+import { datasetLabel, strategyLabel } from '../sweep/labels';
 import type {
-  IDatasetFileSpec,
   IRunResult,
-  IStrategyEntry,
   StrategyName,
   TuningMethodName
 } from '../sweep/types';
@@ -101,20 +100,7 @@ export interface IRunGroup extends IGroupKey {
   results: IRunResult[];
 }
 
-/** Label of a data set: its id, or the path of a local file. */
-export function datasetLabel(dataset: string | IDatasetFileSpec): string {
-  return typeof dataset === 'string' ? dataset : dataset.path;
-}
-
-/** Label of a strategy entry; overrides sorted by name so equal entries get equal labels. */
-export function strategyLabel(entry: IStrategyEntry): string {
-  const params = entry.params ?? {};
-  const names = Object.keys(params).sort();
-  if (names.length === 0) {
-    return entry.name;
-  }
-  return `${entry.name}(${names.map(k => `${k}=${String(params[k])}`).join(', ')})`;
-}
+export { datasetLabel, strategyLabel } from '../sweep/labels';
 
 /** The group of one result. */
 export function groupKeyOf(result: IRunResult): IGroupKey {

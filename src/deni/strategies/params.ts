@@ -42,6 +42,14 @@ function checkValue(
     }
     return value;
   }
+  if (spec.type === 'string') {
+    if (typeof value !== 'string') {
+      throw new RangeError(
+        `${where} must be a string, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
   if (spec.type === 'boolean') {
     if (typeof value !== 'boolean') {
       throw new RangeError(
@@ -102,6 +110,13 @@ export function str(params: StrategyParams, name: string): string {
 
 /** Shared parameter specs (PAPER.md values). */
 export const P = {
+  paraphrases: (): IParamSpec => ({
+    name: 'paraphrases',
+    type: 'string',
+    default: '',
+    description:
+      "paraphrase file (CSV or JSONL of text, paraphrase rows; relative to the working directory); empty = the rule-based WordNet substitute, labelled '(wordnet)'"
+  }),
   K: (d = 10): IParamSpec => ({
     name: 'K',
     type: 'integer',

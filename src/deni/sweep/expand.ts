@@ -1,6 +1,6 @@
 import { deriveSeeds } from '../random';
 import { runKey } from './run-key';
-import { strategyLabel } from './spec';
+import { datasetLabel, strategyLabel } from './labels';
 import type { DatasetRef, IBudget, IRunSpec, ISweepSpec } from './types';
 
 /**
@@ -28,10 +28,7 @@ export interface IExpandOptions {
   maxLengthFor?: (dataset: DatasetRef) => number | undefined;
 }
 
-/** Readable label of a data set reference (its id, or a file's path). */
-export function datasetLabel(dataset: DatasetRef): string {
-  return typeof dataset === 'string' ? dataset : dataset.path;
-}
+export { datasetLabel } from './labels';
 
 function paperMaxLength(dataset: DatasetRef): number | undefined {
   if (typeof dataset !== 'string') {

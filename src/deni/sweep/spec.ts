@@ -1,6 +1,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import schemaJson from './sweep-spec.schema.json';
+import { strategyLabel } from './labels';
+import { canonicalJson } from './run-key';
 import type {
   DatasetRef,
   IExecutorSpec,
@@ -426,7 +428,11 @@ function crossCheck(value: Record<string, unknown>): ISpecError[] {
         return;
       }
       const entry = normalizeStrategy(s as StrategyName | IStrategyEntry);
-      const id = strategyLabel(entry);
+      // By value: two paraphrase files share a label (augment(paraphrases)) but not an identity.
+      const id = canonicalJson({
+        name: entry.name,
+        params: entry.params ?? {}
+      });
       const prev = seen.get(id);
       if (prev !== undefined) {
         errors.push(
@@ -434,7 +440,7 @@ function crossCheck(value: Record<string, unknown>): ISpecError[] {
             `/strategies/${i}`,
             s,
             'each strategy (with its params) once',
-            `duplicates strategies[${prev}] (${id})`
+            `duplicates strategies[${prev}] (${strategyLabel(entry)})`
           )
         );
       } else {
@@ -475,15 +481,7 @@ function normalizeStrategy(
   return out;
 }
 
-/** `deni`, or `deni{K=5,s2=0.1}` when the strategy has overrides (keys sorted). */
-export function strategyLabel(entry: IStrategyEntry): string {
-  const params = entry.params ?? {};
-  const keys = Object.keys(params).sort();
-  if (keys.length === 0) {
-    return entry.name;
-  }
-  return `${entry.name}{${keys.map(k => `${k}=${String(params[k])}`).join(',')}}`;
-}
+export { strategyLabel } from './labels';
 
 function asArray<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];

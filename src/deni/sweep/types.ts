@@ -87,6 +87,8 @@ export interface ISweepSpec {
 /** A local data file with its column mapping. */
 export interface IDatasetFileSpec {
   path: string;
+  /** Label in tables and figures; default: the file's name (never its absolute path). */
+  name?: string;
   format?: 'csv' | 'jsonl' | 'parquet';
   textColumn: string;
   pairColumn?: string;

@@ -1,0 +1,60 @@
+import type { DatasetRef, IStrategyEntry, StrategyName } from './types';
+
+/**
+ * The labels every table, figure, progress line and store column shows for a strategy entry and
+ * a data set. Pure and free of imports beyond the shared types, so the report (which may import
+ * only the sweep's types and this file) and the sweep label things alike.
+ */
+
+/** Strategies that add paraphrases of the labelled samples (PAPER.md baseline 8, DENI + aug.). */
+export const AUGMENTING_STRATEGIES: readonly StrategyName[] = [
+  'augment',
+  'deni-augment'
+];
+
+/**
+ * Where an augmenting strategy's paraphrases come from: `paraphrases` (a user's file, the
+ * paper's setting) or `wordnet` (the rule-based substitute, a different strategy in effect);
+ * undefined for other strategies.
+ */
+export function augmentationSource(
+  entry: IStrategyEntry
+): 'paraphrases' | 'wordnet' | undefined {
+  if (!AUGMENTING_STRATEGIES.includes(entry.name)) {
+    return undefined;
+  }
+  const file = entry.params?.paraphrases;
+  return typeof file === 'string' && file !== '' ? 'paraphrases' : 'wordnet';
+}
+
+/**
+ * Label of a strategy entry: the name, then the augmentation source where there is one, then the
+ * overrides sorted by name (`deni(K=5, s2=0.1)`, `augment(wordnet, k=2)`,
+ * `augment(paraphrases)`). The paraphrase file's path is not shown (it is a machine's path).
+ */
+export function strategyLabel(entry: IStrategyEntry): string {
+  const params = entry.params ?? {};
+  const parts: string[] = [];
+  const source = augmentationSource(entry);
+  if (source) {
+    parts.push(source);
+  }
+  for (const k of Object.keys(params).sort()) {
+    if (source && k === 'paraphrases') {
+      continue;
+    }
+    parts.push(`${k}=${String(params[k])}`);
+  }
+  return parts.length === 0 ? entry.name : `${entry.name}(${parts.join(', ')})`;
+}
+
+/**
+ * Label of a data set: its id, or for a local file the `name` given in the spec, else the file's
+ * name (never its folder, which is a machine's path).
+ */
+export function datasetLabel(dataset: DatasetRef): string {
+  if (typeof dataset === 'string') {
+    return dataset;
+  }
+  return dataset.name ?? dataset.path.split(/[\\/]/).pop() ?? dataset.path;
+}
