@@ -92,7 +92,7 @@ describe('baseline plans', () => {
     expect(p.totalSteps).toBe(2500);
     expect(p.cost.relativeToDefault).toBe(2);
     expect(p.optimizer.kind).toBe('adamw');
-    expect(p.optimizer.weightDecay).toBe(0.01);
+    expect(p.optimizer.weightDecay).toBe(0); // the authors' effective value
     expect(p.warmupSteps).toBe(250);
   });
 
@@ -125,14 +125,17 @@ describe('baseline plans', () => {
     });
   });
 
-  it('noise baselines inject every 25 steps in 30-90 % with annealed multipliers', () => {
+  it('noise baselines: every 27th step in [30 %, 90 %); input N(0, s2), weight annealed', () => {
     for (const name of ['input-noise', 'weight-noise'] as const) {
       const p = getStrategy(name).plan(PAPER);
       const noisy = p.events.filter(e => e.kind === name);
       expect(noisy.map(e => e.step)).toEqual(
-        Array.from({ length: 31 }, (_, i) => 375 + 25 * i)
+        Array.from({ length: 28 }, (_, i) => 375 + 27 * i)
       );
-      expect(noisy[0].multiplier).toBeCloseTo(Math.sqrt(0.15 / 375), 12);
+      expect(noisy[0].multiplier).toBeCloseTo(
+        name === 'input-noise' ? Math.sqrt(0.15) : Math.sqrt(0.15 / 375),
+        12
+      );
       expect(p.cost.modelSteps).toBe(1250);
     }
   });
@@ -151,7 +154,7 @@ describe('baseline plans', () => {
     expect(getStrategy('prior-noise').plan(PAPER).events[0]).toEqual({
       step: 0,
       kind: 'prior-noise',
-      multiplier: 0.15,
+      multiplier: Math.sqrt(0.15),
       models: 1
     });
   });
@@ -206,7 +209,7 @@ describe('registry and parameters', () => {
       /true or false/
     );
     expect(() => deni.plan({ samples: 16, epochs: 1, batchSize: 8 })).toThrow(
-      /delayed ensemble/
+      /no delayed-ensemble step fits T = 2/
     );
   });
 });
