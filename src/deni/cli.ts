@@ -15,7 +15,10 @@ import type { ReportFormat } from './report';
 import {
   DEFAULT_QUEUE,
   DEFAULT_STORE,
+  exportJsonl,
   exportResults,
+  ImportError,
+  importRunsFile,
   parseSweepSpec,
   RedisConnectionError,
   ResultStore,
@@ -379,7 +382,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(
       new Option(
         '--schedule <schedule>',
-        "DENI/NI/DE step constants: paper (absolute) or relative (fractions of T); same as --param schedule=..."
+        'DENI/NI/DE step constants: paper (absolute) or relative (fractions of T); same as --param schedule=...'
       ).choices(['paper', 'relative'])
     )
     .option('--json', 'print the plan as JSON')
@@ -490,8 +493,11 @@ export function buildProgram(exit: { code: number }): Command {
     )
     .argument('<sweep>', 'sweep name')
     .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['csv', 'json'])
+      new Option(
+        '--format <format>',
+        'output format (jsonl: every stored field of every run, for `deni import`)'
+      )
+        .choices(['csv', 'json', 'jsonl'])
         .default('csv')
     )
     .option('--store <path>', 'result store', DEFAULT_STORE)
@@ -499,12 +505,48 @@ export function buildProgram(exit: { code: number }): Command {
     .action(
       (
         sweep: string,
-        opts: { format: ExportFormat; store: string; out?: string }
+        opts: { format: ExportFormat | 'jsonl'; store: string; out?: string }
       ) => {
+        if (opts.format === 'jsonl') {
+          sweepResults(opts.store, sweep); // names the known sweeps when there is none
+          const store = openStore(opts.store);
+          try {
+            write(exportJsonl(store, sweep), opts.out);
+          } finally {
+            store.close();
+          }
+          return;
+        }
         const { results } = sweepResults(opts.store, sweep);
         write(exportResults(results, opts.format), opts.out);
       }
     );
+
+  program
+    .command('import')
+    .description(
+      'Seed a result store from a `deni export --format jsonl` file (identical runs are skipped; one transaction).'
+    )
+    .argument('<file>', 'JSON Lines export')
+    .option('--store <path>', 'result store', DEFAULT_STORE)
+    .action((file: string, opts: { store: string }) => {
+      const store = openStore(opts.store);
+      try {
+        const r = importRunsFile(store, file);
+        process.stdout.write(
+          `sweep ${r.sweep}: ${r.imported} run(s) imported, ${r.skipped} identical skipped` +
+            (r.unfinished ? `, ${r.unfinished} unfinished` : '') +
+            ` (${r.sweepAdded ? 'sweep added' : 'sweep already known'}) into ${store.file}\n`
+        );
+      } catch (e) {
+        if (e instanceof ImportError) {
+          throw new CliError(e.message, EXIT_CODES.usage);
+        }
+        throw e;
+      } finally {
+        store.close();
+      }
+    });
 
   program
     .command('sweeps')
