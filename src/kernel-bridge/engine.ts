@@ -2,6 +2,7 @@
  * The kernel's engine: {@link IDeniEngine} on the real DENI modules (sweep, report, strategies,
  * data, model). Training never happens here: runSweep hands runs to worker processes.
  */
+import { displayPath } from './display-path';
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type {
@@ -283,7 +284,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       return listModels()
         .map(
           m =>
-            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached: ${m.dir}]` : '[not cached: downloaded on first use]'}`
+            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached: ${displayPath(m.dir)}]` : '[not cached: downloaded on first use]'}`
         )
         .join('\n');
     },
@@ -302,12 +303,14 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     async storeStatus(store?: string): Promise<string> {
       const path = resolvePath(storePath(store));
       if (!existsSync(path)) {
-        return `store: ${path} (not created yet: no sweep has run here)`;
+        return `store: ${displayPath(path)} (not created yet: no sweep has run here)`;
       }
       const db = ResultStore.open(path);
       try {
         const sweeps = db.sweeps();
-        const lines = [`store: ${db.file} (${sweeps.length} sweeps)`];
+        const lines = [
+          `store: ${displayPath(db.file)} (${sweeps.length} sweeps)`
+        ];
         for (const s of sweeps) {
           lines.push(
             `  ${s.name}: ${s.done}/${s.total} runs done, ${s.failed} failed, updated ${s.updatedAt}`
