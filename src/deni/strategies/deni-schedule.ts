@@ -146,7 +146,7 @@ export function deniEvents(
       throw new RangeError(
         `strategy '${strategy}' (schedule ${c.schedule}): no delayed-ensemble step fits T = ${T}: ` +
           `it starts at step ${deStep} = round(deStart ${num(p, 'deStart')} x T), which must be in ` +
-          `[1, T - 1]; raise the epochs or samples, or move deStart`
+          '[1, T - 1]; raise the epochs or samples, or move deStart'
       );
     }
     limit = deStep;
