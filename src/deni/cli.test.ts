@@ -170,7 +170,7 @@ describe('deni CLI', () => {
     );
     expect(r.code).toBe(EXIT_CODES.runFailure);
     expect(r.err).toMatch(
-      /failed: sst2 \/ minilm-l6 \/ full \/ swa\{fakeFail=true\} #0: fake failure of run 0/
+      /failed: sst2 \/ minilm-l6 \/ full \/ swa\(fakeFail=true\) #0: fake failure of run 0/
     );
   });
 
