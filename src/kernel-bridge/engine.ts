@@ -166,13 +166,31 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
 
   /** Each requested strategy with its plan on the request's budget. */
   function planned(request: IPlanRequest) {
-    return request.strategies.map(name => {
-      const strategy = getStrategy(name);
+    const strategies = request.strategies.map(name => getStrategy(name));
+    const params = request.params ?? {};
+    // Each strategy gets the parameters it declares (`%deni plan default,deni --schedule
+    // relative`); a parameter no listed strategy declares is still an error.
+    const declared = (s: (typeof strategies)[number], k: string) =>
+      s.params.some(p => p.name === k);
+    for (const k of Object.keys(params)) {
+      if (strategies.length > 1 && !strategies.some(s => declared(s, k))) {
+        throw new RangeError(
+          `no strategy of ${request.strategies.join(', ')} has a parameter '${k}'`
+        );
+      }
+    }
+    return strategies.map(strategy => {
+      const own =
+        strategies.length > 1
+          ? Object.fromEntries(
+              Object.entries(params).filter(([k]) => declared(strategy, k))
+            )
+          : params;
       const plan = strategy.plan({
         samples: request.samples,
         epochs: request.epochs,
         batchSize: request.batchSize,
-        params: request.params
+        params: own
       });
       return { strategy, plan };
     });

@@ -22,6 +22,9 @@ describe('magic lines', () => {
     expect(planCommand(spec)).toBe(
       '%deni plan default,deni --samples 64 --epochs 2 --batch 8 --json'
     );
+    expect(planCommand({ ...spec, schedule: 'relative' })).toBe(
+      '%deni plan default,deni --samples 64 --epochs 2 --batch 8 --schedule relative --json'
+    );
     expect(() => planCommand({ ...spec, strategies: [] })).toThrow(
       'at least one strategy'
     );
