@@ -305,16 +305,18 @@ shows the kernel, its working directory and the result store beside this noteboo
 The paper's budget (1,000 labelled samples, 10 epochs, batch 8: T = 1,250 steps, K = 10) takes hours per
 run on a CPU. Here each run gets 80 labelled samples for 2 epochs (T = 20 optimiser steps), at most 32
 tokens per sentence, evaluated on 200 stratified test sentences, with a learning rate of 1e-4 (the
-paper's 1e-5 barely moves MiniLM in 20 steps). DENI's step constants are scaled to that T as in the
-paper's proportions (NI cycles and gaps of 10 % of T: `cycle 2, gap 2`), and the ensembles use K = 3
-models (the paper: 10). `%deni plan` shows, without training, what each strategy does at which step and what it costs
+paper's 1e-5 barely moves MiniLM in 20 steps). The paper's DENI constants are absolute step counts
+for T = 1,250, so DENI runs on its `relative` schedule: every constant is the paper's fraction of T
+(NI cycles and gaps of 10 % of T = 2 steps, window 30-60 %, delayed ensemble from 90 %) and the NI
+noise is annealed by t x 1250 / T, so each cycle gets the paper's noise multiplier at the same point of
+training. The ensembles use K = 3 models (the paper: 10). `%deni plan` shows, without training, what each strategy does at which step and what it costs
 in model-steps:
 """
         ),
         code(
             "%deni plan default --samples 80 --epochs 2\n"
             "%deni plan ensemble --samples 80 --epochs 2 --K 3\n"
-            "%deni plan deni --samples 80 --epochs 2 --K 3 --cycle 2 --gap 2"
+            "%deni plan deni --samples 80 --epochs 2 --K 3 --schedule relative"
         ),
         md(
             """
@@ -337,7 +339,7 @@ the report replaces it at the end. Executing the cell again reads the runs from 
                     "strategies:",
                     "  - default",
                     "  - { name: ensemble, params: { K: 3 } }",
-                    "  - { name: deni, params: { K: 3, cycle: 2, gap: 2 } }",
+                    "  - { name: deni, params: { K: 3, schedule: relative } }",
                     "runs: 5",
                     "seed: 2024",
                     f"budget: {QS_BUDGET}",
