@@ -53,8 +53,13 @@ export function strategyLabel(entry: IStrategyEntry): string {
  * name (never its folder, which is a machine's path).
  */
 export function datasetLabel(dataset: DatasetRef): string {
+  const fileName = (p: string): string => p.split(/[\\/]/).pop() || p;
   if (typeof dataset === 'string') {
-    return dataset;
+    // A file given by its path (`file:/data/x.csv`, `/data/x.csv`) shows as its file name.
+    return /^file:/.test(dataset) ||
+      /[\\/].*\.(csv|tsv|jsonl|parquet)$/i.test(dataset)
+      ? fileName(dataset.replace(/^file:/, ''))
+      : dataset;
   }
-  return dataset.name ?? dataset.path.split(/[\\/]/).pop() ?? dataset.path;
+  return dataset.name ?? fileName(dataset.path);
 }
