@@ -544,7 +544,9 @@ export function buildProgram(exit: { code: number }): Command {
       const { regenerateExperiments, renderFigurePngs } =
         await import('./experiments');
       try {
-        const out = regenerateExperiments(opts.root, { check: opts.check });
+        const out = await regenerateExperiments(opts.root, {
+          check: opts.check
+        });
         if (opts.png && !opts.check) {
           renderFigurePngs(opts.root, [...out.figures.keys()]);
         }

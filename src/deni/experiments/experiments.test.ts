@@ -9,11 +9,11 @@ import { regenerateExperiments } from './index';
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('EXPERIMENTS.md and its committed runs (issue #17)', () => {
-  it('every table and figure spec equals what experiments/*/runs.jsonl regenerate', () => {
+  it('every table and figure spec equals what experiments/*/runs.jsonl regenerate', async () => {
     expect(
       existsSync(path.join(ROOT, 'experiments/quickstart/runs.jsonl'))
     ).toBe(true);
-    const out = regenerateExperiments(ROOT, { check: true });
+    const out = await regenerateExperiments(ROOT, { check: true });
     expect(out.studies).toContain('quickstart');
   });
 
@@ -38,20 +38,22 @@ describe('EXPERIMENTS.md and its committed runs (issue #17)', () => {
       ''
     ].join('\n');
     writeFileSync(path.join(root, 'EXPERIMENTS.md'), doc);
-    expect(() => regenerateExperiments(root, { check: true })).toThrow(
+    await expect(regenerateExperiments(root, { check: true })).rejects.toThrow(
       /out of date with experiments\/\*\/runs\.jsonl: EXPERIMENTS\.md, experiments\/demo\/f1-box\.plotly\.json/
     );
-    const out = regenerateExperiments(root);
+    const out = await regenerateExperiments(root);
     expect(out.text).toMatch(
-      /<!-- deni:tables demo paper -->\n\n### .*\n\n\| strategy \|/
+      /<!-- deni:tables demo paper -->\n\n### .*\n\n\| strategy +\|/
     );
     expect(out.text).not.toContain('stale');
-    expect(() => regenerateExperiments(root, { check: true })).not.toThrow();
+    await expect(
+      regenerateExperiments(root, { check: true })
+    ).resolves.toBeDefined();
     writeFileSync(
       path.join(root, 'EXPERIMENTS.md'),
       '<!-- deni:tables nope paper -->\n<!-- /deni:tables -->\n'
     );
-    expect(() => regenerateExperiments(root)).toThrow(
+    await expect(regenerateExperiments(root)).rejects.toThrow(
       /shows study 'nope', but experiments\/nope\/runs\.jsonl does not exist \(studies with runs: demo\)/
     );
   });

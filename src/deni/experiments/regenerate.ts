@@ -160,6 +160,13 @@ export function regenerateDocument(
   return { text, figures, studies: [...studies] };
 }
 
+/** Markdown or JSON as the repository's Prettier config formats it (a dev dependency). */
+async function formatMarkdown(text: string, file: string): Promise<string> {
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(text, { ...config, filepath: file });
+}
+
 /** Options of regenerateExperiments. */
 export interface IRegenerateOptions {
   /** Only compare: throw when the committed document or a figure spec differs. */
@@ -171,16 +178,26 @@ export interface IRegenerateOptions {
  * `check`, writes nothing and throws naming what differs. Returns the figure specs written (or
  * checked), relative to root, for a PNG renderer.
  */
-export function regenerateExperiments(
+export async function regenerateExperiments(
   root: string,
   options: IRegenerateOptions = {}
-): IRegenerated {
+): Promise<IRegenerated> {
   const docPath = path.join(root, 'EXPERIMENTS.md');
   const doc = readFileSync(docPath, 'utf8');
-  const out = regenerateDocument(
+  const raw = regenerateDocument(
     doc,
     studyReports(path.join(root, 'experiments'))
   );
+  // The repository's Markdown is Prettier-formatted (CI checks it): generated tables are too.
+  const figures = new Map<string, string>();
+  for (const [rel, content] of raw.figures) {
+    figures.set(rel, await formatMarkdown(content, path.join(root, rel)));
+  }
+  const out = {
+    ...raw,
+    text: await formatMarkdown(raw.text, docPath),
+    figures
+  };
   const stale: string[] = [];
   if (out.text !== doc) {
     stale.push('EXPERIMENTS.md');
