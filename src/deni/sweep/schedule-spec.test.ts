@@ -45,4 +45,17 @@ describe('sweep-wide DENI schedule (issue #17)', () => {
     ).spec;
     expect(await checkStrategyParams(relative)).toEqual([]);
   });
+
+  it('a missing paraphrase file is a spec error naming the file', async () => {
+    const { spec } = parseSweepSpec(
+      `${BASE}strategies: [{ name: augment, params: { paraphrases: /nonexistent/para.csv } }]\n`
+    );
+    const errors = await checkStrategyParams(spec);
+    expect(errors.map(e => e.pointer)).toEqual([
+      '/strategies/0/params/paraphrases'
+    ]);
+    expect(errors[0].message).toMatch(
+      /paraphrase file \/nonexistent\/para\.csv not found/
+    );
+  });
 });

@@ -10,6 +10,7 @@ export async function checkStrategyParams(
   spec: ISweepSpec
 ): Promise<ISpecError[]> {
   const { getStrategy } = await import('../strategies');
+  const { loadParaphraseFile } = await import('../data');
   const errors: ISpecError[] = [];
   spec.strategies.forEach((entry, i) => {
     const strategy = getStrategy(entry.name);
@@ -29,6 +30,23 @@ export async function checkStrategyParams(
         )
       );
       return;
+    }
+    // A missing or malformed paraphrase file fails the sweep here, naming the file and row.
+    const paraphrases = strategy.dataNeeds(entry.params).paraphrases;
+    if (paraphrases) {
+      try {
+        loadParaphraseFile(paraphrases);
+      } catch (e) {
+        errors.push(
+          fieldError(
+            `/strategies/${i}/params/paraphrases`,
+            paraphrases,
+            'a CSV or JSONL file of text, paraphrase rows',
+            (e as Error).message
+          )
+        );
+        return;
+      }
     }
     // A schedule that does not fit the budget (no NI cycle, no DE step) fails here, not per run.
     // All-data's T depends on the data set's size, known only when its runs start.
