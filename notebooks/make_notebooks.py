@@ -41,10 +41,12 @@ def notebook(cells):
 #
 # PAPER.md's DENI constants are absolute step counts for T = 1250 steps (1000 samples, batch 8,
 # 10 epochs): NI cycles of 125 steps opening 125 steps after the previous one (= 0.1 T each), so
-# inside the 30-60 % window there are two cycles; noise baselines inject every 25 steps (0.02 T).
-# The quick and tiny profiles train far fewer steps, so the profile cell scales those constants
-# to its own T (`cycle = gap = round(0.1 T)`, `every = max(1, round(0.02 T))`) and uses fewer
-# ensemble members (K) to fit the CPU; `paper` keeps every paper default.
+# inside the 30-60 % window there are two cycles; the noise baselines make every 27th step noisy
+# (more than 25 clean steps in between, about 0.0216 T). The quick and tiny profiles train far
+# fewer steps, so the profile cell gives DENI, NI and DE `schedule: relative` (cycle = gap = 10 % of
+# T, NI noise annealed by t x 1250 / T: the paper's multipliers at the same fractions of training),
+# scales the noise baselines' period to 0.0216 T (`clean = max(0, round(0.0216 T) - 2)`) and uses
+# fewer ensemble members (K) to fit the CPU; `paper` keeps every paper default.
 # --------------------------------------------------------------------------------------------
 
 PARAMETERS = """
@@ -134,17 +136,18 @@ const P = profiles[profile];
 // the whole budget, so T is the same for every paper data set).
 const T = Math.max(1, (P.budget.epochs ?? 10) * Math.ceil((P.budget.samples ?? 1000) / (P.budget.batchSize ?? 8)));
 /** Strategy entry with the overrides a profile needs (none for `paper`). */
-function strategy(name: string, extra: Record<string, number> = {}, stepsFactor = 1) {
+function strategy(name: string, extra: Record<string, number | string> = {}, stepsFactor = 1) {
   const t = T * stepsFactor;
-  const scaled: Record<string, Record<string, number>> = P.scaled
+  const clean = Math.max(0, Math.round((27 / 1250) * t) - 2);
+  const scaled: Record<string, Record<string, number | string>> = P.scaled
     ? {
         ensemble: { K: P.K },
-        de: { K: P.K },
-        ni: { K: P.K, cycle: Math.max(1, Math.round(0.1 * t)), gap: Math.max(1, Math.round(0.1 * t)) },
-        deni: { K: P.K, cycle: Math.max(1, Math.round(0.1 * t)), gap: Math.max(1, Math.round(0.1 * t)) },
-        'deni-augment': { K: P.K, cycle: Math.max(1, Math.round(0.1 * t)), gap: Math.max(1, Math.round(0.1 * t)) },
-        'input-noise': { every: Math.max(1, Math.round(0.02 * t)) },
-        'weight-noise': { every: Math.max(1, Math.round(0.02 * t)) },
+        de: { K: P.K, schedule: 'relative' },
+        ni: { K: P.K, schedule: 'relative' },
+        deni: { K: P.K, schedule: 'relative' },
+        'deni-augment': { K: P.K, schedule: 'relative' },
+        'input-noise': { clean },
+        'weight-noise': { clean },
         'all-data': { cap: 4 * (P.budget.samples ?? 1000) }
       }
     : {};
@@ -153,7 +156,7 @@ function strategy(name: string, extra: Record<string, number> = {}, stepsFactor 
 }
 /** `%deni plan` options of this profile's budget, and DENI's scaled step constants. */
 const planBudget = `--samples ${P.budget.samples ?? 1000} --epochs ${P.budget.epochs ?? 10} --batch ${P.budget.batchSize ?? 8}`;
-const deniPlan = Object.entries((strategy('deni') as { params?: Record<string, number> }).params ?? {})
+const deniPlan = Object.entries((strategy('deni') as { params?: Record<string, number | string> }).params ?? {})
   .map(([k, v]) => `--${k} ${v}`)
   .join(' ');
 const executor = P.workers ? { kind: 'local', workers: P.workers } : 'local';
@@ -177,9 +180,11 @@ changes it.
         code(PARAMETERS, tags=["parameters"]),
         md(
             """
-The profile table. The paper's step constants (NI cycles and gaps of 125 steps, noise every 25 steps)
-assume T = 1,250 optimiser steps; the small profiles scale them to their own T (cycle = gap = 10 % of T,
-noise every 2 % of T) and use fewer ensemble members K, so that the schedule keeps the paper's shape.
+The profile table. The paper's step constants (NI cycles and gaps of 125 steps, a noisy step every
+27 steps) assume T = 1,250 optimiser steps; the small profiles give DENI, NI and DE `schedule: relative`
+(cycle = gap = 10 % of T, the paper's noise multipliers at the same fractions of training), scale the
+noise baselines' period to their own T and use fewer ensemble members K, so that the schedule keeps the
+paper's shape.
 The `%%deni sweep` cells read these values with `${...}`: the kernel replaces each by the value of the
 expression in this notebook before it parses the YAML.
 """
@@ -300,16 +305,18 @@ shows the kernel, its working directory and the result store beside this noteboo
 The paper's budget (1,000 labelled samples, 10 epochs, batch 8: T = 1,250 steps, K = 10) takes hours per
 run on a CPU. Here each run gets 80 labelled samples for 2 epochs (T = 20 optimiser steps), at most 32
 tokens per sentence, evaluated on 200 stratified test sentences, with a learning rate of 1e-4 (the
-paper's 1e-5 barely moves MiniLM in 20 steps). DENI's step constants are scaled to that T as in the
-paper's proportions (NI cycles and gaps of 10 % of T: `cycle 2, gap 2`), and the ensembles use K = 3
-models (the paper: 10). `%deni plan` shows, without training, what each strategy does at which step and what it costs
+paper's 1e-5 barely moves MiniLM in 20 steps). The paper's DENI constants are absolute step counts
+for T = 1,250, so DENI runs on its `relative` schedule: every constant is the paper's fraction of T
+(NI cycles and gaps of 10 % of T = 2 steps, window 30-60 %, delayed ensemble from 90 %) and the NI
+noise is annealed by t x 1250 / T, so each cycle gets the paper's noise multiplier at the same point of
+training. The ensembles use K = 3 models (the paper: 10). `%deni plan` shows, without training, what each strategy does at which step and what it costs
 in model-steps:
 """
         ),
         code(
             "%deni plan default --samples 80 --epochs 2\n"
             "%deni plan ensemble --samples 80 --epochs 2 --K 3\n"
-            "%deni plan deni --samples 80 --epochs 2 --K 3 --cycle 2 --gap 2"
+            "%deni plan deni --samples 80 --epochs 2 --K 3 --schedule relative"
         ),
         md(
             """
@@ -332,7 +339,7 @@ the report replaces it at the end. Executing the cell again reads the runs from 
                     "strategies:",
                     "  - default",
                     "  - { name: ensemble, params: { K: 3 } }",
-                    "  - { name: deni, params: { K: 3, cycle: 2, gap: 2 } }",
+                    "  - { name: deni, params: { K: 3, schedule: relative } }",
                     "runs: 5",
                     "seed: 2024",
                     f"budget: {QS_BUDGET}",
@@ -459,8 +466,8 @@ def deni_augmentation():
         """
 The paper combines DENI with augmentation: every labelled sample gets k = 1 paraphrase (WordNet
 synonym substitution here), trained for 10 epochs with DENI's constants. The claim to check: DENI +
-augmentation is often better than either alone, in mean and std. With augmentation T doubles, so the
-scaled profiles double DENI's cycle and gap for `deni-augment`.
+augmentation is often better than either alone, in mean and std. With augmentation T doubles; the
+scaled profiles' relative schedule scales DENI's cycle and gap with it.
 """,
         "deni-augmentation",
         strategies,

@@ -20,7 +20,8 @@ PLOTLY = ROOT / "node_modules" / "plotly.js-dist-min" / "plotly.min.js"
 
 def main(report_path: str, figure_id: str, out: str, width: int = 900, height: int = 520) -> None:
     report = json.loads(Path(report_path).read_text())
-    figures = {f["id"]: f for f in report["figures"]}
+    # A single figure spec (experiments/*/*.plotly.json) or a whole report.
+    figures = {report["id"]: report} if "figures" not in report else {f["id"]: f for f in report["figures"]}
     if figure_id not in figures:
         raise SystemExit(f"no figure {figure_id!r} in {report_path}; figures: {', '.join(figures)}")
     fig = figures[figure_id]

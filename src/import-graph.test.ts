@@ -43,7 +43,8 @@ const ENGINE = [
   'deni/report',
   'deni/planning',
   'deni/hub',
-  'deni/doctor'
+  'deni/doctor',
+  'deni/experiments'
 ];
 
 /**
@@ -107,6 +108,8 @@ export const MAY_IMPORT: Record<string, readonly string[]> = {
     'deni/strategies'
   ],
   'deni/report': ['deni/contract', 'deni/random'],
+  // EXPERIMENTS.md from committed runs (#17): imports them into a store, reports them.
+  'deni/experiments': ['deni/contract', 'deni/sweep', 'deni/report'],
   // Planning a study (#23): prices plans with step times measured by the engine, sweeps' runs.
   'deni/planning': ENGINE.filter(m => m !== 'deni/planning'),
   'deni/cli': [...ENGINE],

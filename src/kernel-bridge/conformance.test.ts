@@ -125,7 +125,7 @@ describe.skipIf(!hasVenv)('deni kernelspec in Jupyter', () => {
         "const greeting: string = 'hello from deni';\nconsole.log(greeting)"
       ),
       cell('%deni help'),
-      cell('%deni plan deni --samples 64 --epochs 2'),
+      cell('%deni plan deni --samples 64 --epochs 2 --schedule relative'),
       ...(modelCached
         ? [
             cell(sweep),

@@ -24,6 +24,7 @@ import {
   IStudyPlanRequest,
   SweepBodyError
 } from './engine-types';
+import { displayPath } from './display-path';
 import type { DeniLibrary } from './engine-types';
 import { JsonValue, MimeBundle } from './protocol/messages';
 import { MIME_BUNDLE } from './repl/format';
@@ -192,13 +193,31 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
 
   /** Each requested strategy with its plan on the request's budget. */
   function planned(request: IPlanRequest) {
-    return request.strategies.map(name => {
-      const strategy = getStrategy(name);
+    const strategies = request.strategies.map(name => getStrategy(name));
+    const params = request.params ?? {};
+    // Each strategy gets the parameters it declares (`%deni plan default,deni --schedule
+    // relative`); a parameter no listed strategy declares is still an error.
+    const declared = (s: (typeof strategies)[number], k: string) =>
+      s.params.some(p => p.name === k);
+    for (const k of Object.keys(params)) {
+      if (strategies.length > 1 && !strategies.some(s => declared(s, k))) {
+        throw new RangeError(
+          `no strategy of ${request.strategies.join(', ')} has a parameter '${k}'`
+        );
+      }
+    }
+    return strategies.map(strategy => {
+      const own =
+        strategies.length > 1
+          ? Object.fromEntries(
+              Object.entries(params).filter(([k]) => declared(strategy, k))
+            )
+          : params;
       const plan = strategy.plan({
         samples: request.samples,
         epochs: request.epochs,
         batchSize: request.batchSize,
-        params: request.params
+        params: own
       });
       return { strategy, plan };
     });
@@ -348,7 +367,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       return listModels()
         .map(
           m =>
-            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached${m.commit ? ` at commit ${m.commit}` : ''}: ${m.dir}]` : '[not cached: downloaded on first use]'}`
+            `${m.name.padEnd(20)} ${m.description}\n${''.padEnd(20)} ${m.repo}  ${m.cached ? `[cached${m.commit ? ` at commit ${m.commit}` : ''}: ${displayPath(m.dir)}]` : '[not cached: downloaded on first use]'}`
         )
         .join('\n');
     },
@@ -372,12 +391,14 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     async storeStatus(store?: string): Promise<string> {
       const path = resolvePath(storePath(store));
       if (!existsSync(path)) {
-        return `store: ${path} (not created yet: no sweep has run here)`;
+        return `store: ${displayPath(path)} (not created yet: no sweep has run here)`;
       }
       const db = ResultStore.open(path, { readOnly: true });
       try {
         const sweeps = db.sweeps();
-        const lines = [`store: ${db.file} (${sweeps.length} sweeps)`];
+        const lines = [
+          `store: ${displayPath(db.file)} (${sweeps.length} sweeps)`
+        ];
         for (const s of sweeps) {
           lines.push(
             `  ${s.name}: ${s.done}/${s.total} runs done, ${s.failed} failed, updated ${s.updatedAt}`

@@ -68,6 +68,26 @@ describe('%deni plan options', () => {
     expect(data['text/plain']).toMatch(/strategy ensemble/);
   });
 
+  it('gives each strategy the parameters it declares (--schedule reaches DENI only)', async () => {
+    const { reply, iopub } = await k.client.execute(
+      '%deni plan default,deni --samples 200 --epochs 10 --schedule relative --json'
+    );
+    expect(reply.content.status).toBe('ok');
+    const json = dataOf(displays(iopub)[0])['application/json'] as {
+      plans: IPlanEntry[];
+    };
+    expect(
+      json.plans[1].events.filter(
+        e => (e as { kind: string }).kind === 'average'
+      )
+    ).toHaveLength(2);
+    const bad = await k.client.execute('%deni plan default,deni --nope 1');
+    expect(bad.reply.content.status).toBe('error');
+    expect(String(bad.reply.content.evalue)).toMatch(
+      /no strategy of default, deni has a parameter 'nope'/
+    );
+  });
+
   it('keeps text-only output without --json and rejects an unknown tuning method', async () => {
     const text = await k.client.execute('%deni plan default --tuning ia3');
     expect(text.reply.content.status).toBe('ok');

@@ -5,7 +5,9 @@
 import type { CliCommand } from './common';
 import { datasetsCommand } from './datasets-command';
 import { doctorCommand } from './doctor-command';
+import { experimentsCommand } from './experiments-command';
 import { exportCommand } from './export-command';
+import { importCommand } from './import-command';
 import { modelsCommand } from './models-command';
 import { planCommand } from './plan-command';
 import { reportCommand } from './report-command';
@@ -19,6 +21,8 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   reportCommand,
   exportCommand,
+  importCommand,
+  experimentsCommand,
   sweepsCommand,
   workerCommand,
   datasetsCommand,

@@ -1,5 +1,6 @@
 /** `deni plan`: a strategy's schedule and cost, without training. */
 import { InvalidArgumentError, Option } from 'commander';
+import { DENI_SCHEDULES } from '../contract/strategies';
 import { TUNING_METHOD_NAMES } from '../contract/tuning-methods';
 import { DEFAULT_STORE } from '../sweep';
 import {
@@ -109,6 +110,12 @@ export const planCommand: CliCommand = program => {
       'override a strategy parameter (repeatable), e.g. --param K=5',
       paramOption
     )
+    .addOption(
+      new Option(
+        '--schedule <schedule>',
+        'DENI/NI/DE step constants: paper (absolute) or relative (fractions of T); same as --param schedule=...'
+      ).choices([...DENI_SCHEDULES])
+    )
     .option(
       '--spec <file>',
       'sweep spec to plan: expected wall time on this machine, runs needed against its runs'
@@ -158,6 +165,7 @@ export const planCommand: CliCommand = program => {
         testSamples?: number;
         tuning: string;
         param?: Record<string, number | string | boolean>;
+        schedule?: string;
         json?: boolean;
         spec?: string;
         detectStdRatio?: number;
@@ -197,7 +205,9 @@ export const planCommand: CliCommand = program => {
             epochs: opts.epochs,
             batchSize: opts.batch,
             testSamples: opts.testSamples,
-            params: opts.param
+            params: opts.schedule
+              ? { ...opts.param, schedule: opts.schedule }
+              : opts.param
           });
         } catch (e) {
           throw new CliError((e as Error).message, EXIT_CODES.usage);

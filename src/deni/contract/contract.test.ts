@@ -6,7 +6,7 @@ import sweepSchema from '../sweep/sweep-spec.schema.json';
 import { PAPER_DATASET_DEFINITIONS, PAPER_DATASET_IDS } from './datasets';
 import { BACKEND_NAMES, BACKEND_PREFERENCE, isBackendName } from './backends';
 import { strategyId, strategyLabel } from './labels';
-import { isStrategyName, STRATEGY_NAMES } from './strategies';
+import { DENI_SCHEDULES, isStrategyName, STRATEGY_NAMES } from './strategies';
 import { isTuningMethodName, TUNING_METHOD_NAMES } from './tuning-methods';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -35,6 +35,7 @@ describe('the axis tables are the schemas enums', () => {
     expect(defs.strategyName.enum).toEqual([...STRATEGY_NAMES]);
     expect(defs.tuningName.enum).toEqual([...TUNING_METHOD_NAMES]);
     expect(sweepSchema.properties.backend.enum).toEqual([...BACKEND_NAMES]);
+    expect(sweepSchema.properties.schedule.enum).toEqual([...DENI_SCHEDULES]);
   });
 
   it('settings: the widget back-end preset lists the back-ends', () => {

@@ -58,6 +58,8 @@ export interface IPlan {
   headDropout: number;
   prediction: PredictionRule;
   events: IScheduleEvent[];
+  /** How the schedule was derived (e.g. DENI's constants at this T), printed by `deni plan`. */
+  details?: string[];
   cost: IPlanCost;
 }
 

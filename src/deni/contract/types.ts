@@ -93,6 +93,8 @@ export interface IRunInputs {
 /** A local data file with its column mapping. */
 export interface IDatasetFileSpec {
   path: string;
+  /** Label in tables and figures; default: the file's name (never its absolute path). */
+  name?: string;
   format?: 'csv' | 'jsonl' | 'parquet';
   textColumn: string;
   pairColumn?: string;

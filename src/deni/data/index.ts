@@ -39,4 +39,10 @@ export {
   type IHubDatasetSpec
 } from './hub';
 export { loadParaphrases, augment } from './augment';
+export {
+  augmentWithParaphrases,
+  loadParaphraseFile,
+  PARAPHRASE_COLUMNS,
+  type ParaphraseMap
+} from './paraphrases';
 export { WordNet } from './wordnet';

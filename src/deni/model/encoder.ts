@@ -380,7 +380,7 @@ function headStage(
   const pooled = tf.tanh(linear(ctx, poolerName, first)) as tf.Tensor2D;
   const headInput = dropout(
     ctx,
-    pooled,
+    options.pooledOutput ? options.pooledOutput(pooled) : pooled,
     options.headDropout ?? HEAD_DROPOUT
   ) as tf.Tensor2D;
   const logits = linear(ctx, 'classifier', headInput);

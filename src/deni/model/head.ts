@@ -4,8 +4,9 @@ import { poolerNames } from './shapes';
 import type { IEncoderConfig, WeightMap } from './types';
 
 /**
- * A fresh classifier head like transformers' `_init_weights`: weight ~ N(0, initializer_range)
- * in torch layout [classes, hidden], bias 0, drawn from `rng` (the run's init factor).
+ * A fresh classifier head like PyTorch's `nn.Linear` default (PAPER.md; the authors' head is an
+ * `nn.Linear`): weight and bias uniform in +-1/sqrt(hidden), weight in torch layout
+ * [classes, hidden] drawn first, then the bias, from `rng` (the run's init factor).
  * When `existing` lacks the pooler (some checkpoints ship without one) it is drawn too, after
  * the classifier, so the classifier draw does not depend on the checkpoint.
  */
@@ -23,11 +24,18 @@ export function initHead(
   const h = config.hiddenSize;
   const std = config.initializerRange;
   const out: WeightMap = new Map();
+  const bound = 1 / Math.sqrt(h);
   out.set(
     'classifier.weight',
-    tf.tensor2d(rng.normalArray(numClasses * h, 0, std), [numClasses, h])
+    tf.tensor2d(rng.uniformArray(numClasses * h, -bound, bound), [
+      numClasses,
+      h
+    ])
   );
-  out.set('classifier.bias', tf.zeros([numClasses]));
+  out.set(
+    'classifier.bias',
+    tf.tensor1d(rng.uniformArray(numClasses, -bound, bound))
+  );
   const [pw, pb] = poolerNames(config);
   if (existing && !existing.has(pw)) {
     out.set(pw, tf.tensor2d(rng.normalArray(h * h, 0, std), [h, h]));

@@ -90,7 +90,7 @@ describe('config and weights', () => {
 });
 
 describe('head', () => {
-  it('draws N(0, initializer_range) weights and zero bias from the given Rng, reproducibly', () => {
+  it('draws nn.Linear-like U(+-1/sqrt(hidden)) weight and bias from the given Rng, reproducibly', () => {
     const a = initHead(bert.config, 5, new Rng(3));
     const b = initHead(bert.config, 5, new Rng(3));
     const c = initHead(bert.config, 5, new Rng(4));
@@ -102,12 +102,14 @@ describe('head', () => {
     expect(Array.from(w.dataSync())).not.toEqual(
       Array.from(c.get('classifier.weight')!.dataSync())
     );
+    // U(-b, b) with b = 1/sqrt(32): std b / sqrt(3) = 0.102
     const std = Math.sqrt(tf.moments(w).variance.dataSync()[0]);
-    expect(std).toBeGreaterThan(0.01);
-    expect(std).toBeLessThan(0.03);
-    expect(Array.from(a.get('classifier.bias')!.dataSync())).toEqual([
-      0, 0, 0, 0, 0
-    ]);
+    expect(std).toBeGreaterThan(0.08);
+    expect(std).toBeLessThan(0.12);
+    const bias = Array.from(a.get('classifier.bias')!.dataSync());
+    expect(bias.every(x => x !== 0 && Math.abs(x) <= 1 / Math.sqrt(32))).toBe(
+      true
+    );
     expect(() => initHead(bert.config, 1, new Rng(1))).toThrow(/numClasses/);
   });
 

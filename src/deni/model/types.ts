@@ -95,6 +95,12 @@ export interface IForwardOptions {
    * (src/deni/strategies) adds Gaussian noise here. Absent = identity.
    */
   inputEmbeddings?: (embeddings: tf.Tensor) => tf.Tensor;
+  /**
+   * Transforms the pooled output tanh(dense(first token)) [batch, hidden] before the head's
+   * dropout and classifier. The input-noise strategy as the authors ran it adds N(0, s2) here.
+   * Absent = identity.
+   */
+  pooledOutput?: (pooled: tf.Tensor) => tf.Tensor;
 }
 
 /** Output of one classifier forward pass. */

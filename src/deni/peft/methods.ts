@@ -17,6 +17,9 @@ import type { IModelState, ITuningMethod, ITuningOverrides } from './types';
 /** Every tuning method name, in PAPER.md's order (the contract's table). */
 export const TUNING_METHODS: readonly TuningMethodName[] = TUNING_METHOD_NAMES;
 
+/** The classifier's tensors: full fine-tuning's noise targets (PAPER.md). */
+const CLASSIFIER_NAMES = ['classifier.weight', 'classifier.bias'] as const;
+
 /**
  * The tuning method `name` with PAPER.md's settings, any field overridable. Throws naming the
  * bad name and the valid ones.
@@ -121,8 +124,10 @@ export function getTuningMethod(
       // Without this the encoder's custom ops would compute every backbone weight gradient
       // (plain tensors count as trainable), making PEFT steps as slow as full fine-tuning.
       markFrozen(frozen.values());
+      // PAPER.md: the classifier only (weight and bias) when the backbone trains (full
+      // fine-tuning), whatever the architecture (no RoBERTa pooler); every trainable tensor under PEFT.
       const noise = definition.trainsBackbone
-        ? heads(config, backbone)
+        ? [...CLASSIFIER_NAMES]
         : [...trainable.keys()];
       return new ModelState(
         name,

@@ -134,9 +134,9 @@ export interface IModelState {
   /** Total element count of the trainable tensors. */
   trainableParams(): number;
   /**
-   * Tensors that noise-based strategies perturb (PAPER.md): the classifier head for full
-   * fine-tuning (`classifier.*`, plus the RoBERTa pooler and any pooler the checkpoint lacked and
-   * initHead drew); every trainable tensor for PEFT.
+   * Tensors that noise-based strategies perturb (PAPER.md): the classifier (`classifier.weight`
+   * and `classifier.bias`) for full fine-tuning, for every architecture; every trainable tensor
+   * for PEFT.
    */
   noiseTargets(): string[];
 }

@@ -197,8 +197,8 @@ describe.skipIf(!existsSync(path.join(tinyBert, 'config.json')))(
     it('input noise on tiny BERT logs its plan and changes training only from its first noise step', async () => {
       await initBackend('wasm');
       const loaded = await loadModel(tinyBert);
-      // T = 8; noise at steps 4 and 6 (window from 50 % of T, every 2 steps).
-      const params = { every: 2, start: 0.5 };
+      // T = 8; noise at steps 4 and 6 (from floor(0.5 x T), every 2nd step: clean 0).
+      const params = { clean: 0, start: 0.5 };
       for (const tuning of ['full', 'lora'] as const) {
         const s = spec({ tuning });
         const data = await prepareRunData(

@@ -3,7 +3,9 @@ import os from 'node:os';
 import { initBackend, runtimeVersions } from '../backend';
 import {
   augment,
+  augmentWithParaphrases,
   loadDataset,
+  loadParaphraseFile,
   paperSplit,
   type IDataset,
   type IExample
@@ -100,8 +102,8 @@ export interface IRunData {
 /**
  * A run's data: the data set (cached per process), the paper split and label budget from the
  * split and labels generators (or the whole training pool for all-data), k paraphrases per
- * labelled sample from the augment generator when the strategy asks, tokenised to the budget's
- * max length.
+ * labelled sample when the strategy asks (from its paraphrase file, else the WordNet substitute;
+ * choices from the augment generator), tokenised to the budget's max length.
  */
 export async function prepareRunData(
   spec: IRunSpec,
@@ -123,9 +125,17 @@ export async function prepareRunData(
   });
   assertTestSamples(datasetLabel(spec.dataset), dataset, split);
   const trainExamples =
-    needs.augment > 0
-      ? augment(split.train, needs.augment, new Rng(spec.seeds.augment))
-      : split.train;
+    needs.augment === 0
+      ? split.train
+      : needs.paraphrases
+        ? augmentWithParaphrases(
+            split.train,
+            needs.augment,
+            new Rng(spec.seeds.augment),
+            loadParaphraseFile(needs.paraphrases),
+            needs.paraphrases
+          )
+        : augment(split.train, needs.augment, new Rng(spec.seeds.augment));
   const maxLength = spec.budget.maxLength;
   return {
     numClasses,

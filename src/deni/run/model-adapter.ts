@@ -51,6 +51,7 @@ export function stateModel(state: IModelState): ITrainableModel {
       if (
         hooksFor(batch, options) ||
         options.inputEmbeddings ||
+        options.pooledOutput ||
         !shouldCheckpoint(state.config, weightBytes, b * s, s)
       ) {
         return null;

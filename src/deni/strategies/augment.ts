@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { num } from './hyper-params';
+import { num, P, str } from './hyper-params';
 
 /** PAPER.md baseline 8: k paraphrases per labelled sample (k = 1 or 2), 12 epochs (1.2 x 10). */
 export const augmentStrategy = defineStrategy(
@@ -14,6 +14,7 @@ export const augmentStrategy = defineStrategy(
       max: 10,
       description: 'paraphrases per sample'
     },
+    P.paraphrases(),
     {
       name: 'epochFactor',
       type: 'number',
@@ -24,6 +25,10 @@ export const augmentStrategy = defineStrategy(
   ],
   {
     epochs: (p, e) => Math.max(1, Math.round(num(p, 'epochFactor') * e)),
-    dataNeeds: p => ({ augment: num(p, 'k'), allData: false })
+    dataNeeds: p => ({
+      augment: num(p, 'k'),
+      allData: false,
+      ...(str(p, 'paraphrases') ? { paraphrases: str(p, 'paraphrases') } : {})
+    })
   }
 );

@@ -6,6 +6,7 @@ import type {
   IDataNeeds,
   IPlan,
   IPlanConfig,
+  ParamValue,
   PredictionRule,
   StrategyParams
 } from './types';
@@ -24,8 +25,27 @@ export interface IStrategyShape {
   /** Independent members trained one after another (ensemble). */
   members?(params: StrategyParams): number;
   prediction?(params: StrategyParams): PredictionRule;
-  /** Events of one member's training (without the final 'end'), for T steps. */
-  events?(params: StrategyParams, totalSteps: number): IScheduleEvent[];
+  /**
+   * Events of one member's training (without the final 'end'), for T steps; `overrides` are the
+   * parameters given explicitly (DENI's relative schedule scales only the constants not given).
+   */
+  events?(
+    params: StrategyParams,
+    totalSteps: number,
+    overrides: Record<string, ParamValue>
+  ): IScheduleEvent[];
+  /** The parameters as this T uses them (DENI's relative schedule: the scaled cycle and gap). */
+  effectiveParams?(
+    params: StrategyParams,
+    totalSteps: number,
+    overrides: Record<string, ParamValue>
+  ): StrategyParams;
+  /** Lines `deni plan` prints about how the schedule was derived (constants, multipliers). */
+  details?(
+    params: StrategyParams,
+    totalSteps: number,
+    overrides: Record<string, ParamValue>
+  ): string[];
   dataNeeds?(params: StrategyParams): IDataNeeds;
   /** Mixout probability of the head weight towards its initial value (mixout); default none. */
   headMixout?(params: StrategyParams): number;
@@ -72,7 +92,8 @@ export function buildPlan(
   const epochs = shape.epochs?.(params, config.epochs) ?? config.epochs;
   const T = totalSteps(trainSamples, epochs, config.batchSize);
   const members = shape.members?.(params) ?? 1;
-  const inner = sortEvents(shape.events?.(params, T) ?? []);
+  const overrides = config.params ?? {};
+  const inner = sortEvents(shape.events?.(params, T, overrides) ?? []);
   let modelSteps = 0;
   let active = 0;
   let since = 0;
@@ -104,7 +125,7 @@ export function buildPlan(
   );
   return {
     strategy: name,
-    params,
+    params: shape.effectiveParams?.(params, T, overrides) ?? params,
     trainSamples,
     epochs,
     batchSize: config.batchSize,
@@ -116,6 +137,7 @@ export function buildPlan(
     prediction:
       shape.prediction?.(params) ?? (predicting > 1 ? 'vote' : 'main'),
     events,
+    details: shape.details?.(params, T, overrides),
     cost: {
       modelSteps,
       passesPerTestSample: predicting,

@@ -1,6 +1,6 @@
 import { defineStrategy } from './define';
-import { DENI_PARAMS, deniEvents } from './deni-schedule';
-import { num } from './hyper-params';
+import { DENI_PARAMS, deniShape } from './deni-schedule';
+import { num, P, str } from './hyper-params';
 
 /** PAPER.md: DENI + augmentation (k = 1 paraphrase per sample, 10 epochs, DENI's constants). */
 export const deniAugmentStrategy = defineStrategy(
@@ -15,10 +15,15 @@ export const deniAugmentStrategy = defineStrategy(
       min: 1,
       max: 10,
       description: 'paraphrases per sample'
-    }
+    },
+    P.paraphrases()
   ],
   {
-    events: (p, T) => deniEvents('deni-augment', p, T, { ni: true, de: true }),
-    dataNeeds: p => ({ augment: num(p, 'k'), allData: false })
+    ...deniShape('deni-augment', { ni: true, de: true }),
+    dataNeeds: p => ({
+      augment: num(p, 'k'),
+      allData: false,
+      ...(str(p, 'paraphrases') ? { paraphrases: str(p, 'paraphrases') } : {})
+    })
   }
 );

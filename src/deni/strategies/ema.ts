@@ -3,9 +3,10 @@ import { num, P } from './hyper-params';
 import { stepAt } from './schedule';
 
 /**
- * Extra strategy: exponential moving average of the weights (decay 0.999) updated after every
- * step; evaluates the average. With `warmup` (default) the decay is min(d, (1+n)/(10+n)) after
- * n updates, so a 1,250-step run is not dominated by the random initial head.
+ * Extra strategy of the authors' code: exponential moving average of the weights (decay 0.999)
+ * updated after every step, no warm-up (as the authors ran it); evaluates the average. With
+ * `warmup` the decay is min(d, (1+n)/(10+n)) after n updates, so a short run is not dominated by
+ * the random initial head.
  */
 export const emaStrategy = defineStrategy(
   'ema',
@@ -22,8 +23,9 @@ export const emaStrategy = defineStrategy(
     {
       name: 'warmup',
       type: 'boolean',
-      default: true,
-      description: 'decay warm-up min(decay, (1+n)/(10+n))'
+      default: false,
+      description:
+        "decay warm-up min(decay, (1+n)/(10+n)) (not in the authors' code)"
     },
     P.frac('start', 0, 'first update (fraction of T)')
   ],

@@ -10,8 +10,8 @@ import {
   type ParamMap,
   TrainingMember
 } from '../train';
-import { addUniformNoise, inputNoise } from './noise';
-import type { IPlan, IStrategyContext } from './types';
+import { addUniformNoise, inputNoise, pooledNoise } from './noise';
+import type { IPlan, IStrategyContext, StrategyParams } from './types';
 
 /** An event kind of the strategy engine. */
 export type EventKind = IScheduleEvent['kind'];
@@ -26,24 +26,26 @@ export interface IEventRun {
   copies: TrainingMember[];
   /** The noise stream of this member. */
   noiseRng: Rng;
-  /** Forward passes whose input embeddings the input-noise hook changed in this step. */
+  /** Forward passes whose inputs (embeddings or pooled output) the input-noise hook changed in this step. */
   noisedInputs: number;
 }
 
 /**
- * When an event happens: before the first step (step 0), after an optimiser step, repeatedly
- * (a running average over a range of steps), or at the end (the prediction).
+ * When an event happens: before the first step (step 0), just before its step's update (weight
+ * noise, PAPER.md baseline 4), after its optimiser step, repeatedly (a running average over a
+ * range of steps), or at the end (the prediction).
  */
-export type EventTiming = 'before-training' | 'after-step' | 'repeated' | 'end';
+export type EventTiming =
+  'before-training' | 'before-step' | 'after-step' | 'repeated' | 'end';
 
 /** What one event kind does, and how `deni plan` describes it. */
 export interface IEventHandler {
   timing: EventTiming;
-  /** One line for `deni plan`'s schedule. */
-  describe(e: IScheduleEvent): string;
+  /** One line for `deni plan`'s schedule (some events depend on the strategy's parameters). */
+  describe(e: IScheduleEvent, params: StrategyParams): string;
   /** Changes the main model's step that ends at this event's step (input noise). */
   beforeStep?(e: IScheduleEvent, run: IEventRun, extras: IStepExtras): void;
-  /** Performs the event (after its step, or before training); returns what is logged. */
+  /** Performs the event (before training, before or after its step); returns what is logged. */
   perform?(
     e: IScheduleEvent,
     run: IEventRun,
@@ -128,9 +130,10 @@ export const EVENT_HANDLERS: { readonly [K in EventKind]: IEventHandler } = {
     })
   },
   'weight-noise': {
-    timing: 'after-step',
+    // The authors' code perturbs the weights before the noisy step's update, not after it.
+    timing: 'before-step',
     describe: e =>
-      `Gaussian noise, std = ${multiplierOf(e)} x std(W), on the selected tensors`,
+      `before this step's update: Gaussian noise, std = ${multiplierOf(e)} x std(W), into the selected tensors`,
     perform: async (e, run, t) => {
       await addWeightNoise(
         run.main.model.trainable,
@@ -148,21 +151,35 @@ export const EVENT_HANDLERS: { readonly [K in EventKind]: IEventHandler } = {
   },
   'input-noise': {
     timing: 'after-step',
-    describe: e =>
-      `forward pass with noisy input embeddings, std = ${multiplierOf(e)} x std(embeddings)`,
+    describe: (e, params) =>
+      params.variant === 'embeddings'
+        ? `this step's forward pass with noisy word embeddings, std = ${multiplierOf(e)} x std(embeddings)`
+        : `this step: N(0, ${multiplierOf(e)}^2) on the pooled representation; encoder without gradients, only the classifier updates`,
     beforeStep: (e, run, extras) => {
-      const noisy = inputNoise(e.multiplier ?? 0, run.noiseRng);
-      extras.inputEmbeddings = x => {
-        run.noisedInputs += 1;
-        return noisy(x);
-      };
+      const counted =
+        <T>(f: (x: T) => T) =>
+        (x: T): T => {
+          run.noisedInputs += 1;
+          return f(x);
+        };
+      if (run.plan.params.variant === 'embeddings') {
+        extras.inputEmbeddings = counted(
+          inputNoise(e.multiplier ?? 0, run.noiseRng)
+        );
+      } else {
+        // The authors' input noise: N(0, s2) on the pooled output, only the head learns.
+        extras.pooledOutput = counted(
+          pooledNoise(e.multiplier ?? 0, run.noiseRng)
+        );
+        extras.headOnly = true;
+      }
     },
     perform: (e, run, t) => {
       // A model that ignores the hook would silently train without noise.
       if (run.noisedInputs === 0) {
         throw new Error(
-          `strategy '${run.plan.strategy}': the model never called the input-embedding hook ` +
-            '(IForwardOptions.inputEmbeddings), so input noise cannot be applied'
+          `strategy '${run.plan.strategy}': the model never called the input-noise hook ` +
+            '(IForwardOptions.inputEmbeddings / pooledOutput), so input noise cannot be applied'
         );
       }
       return {
@@ -175,11 +192,17 @@ export const EVENT_HANDLERS: { readonly [K in EventKind]: IEventHandler } = {
   },
   'prior-noise': {
     timing: 'before-training',
-    describe: e =>
-      `uniform noise U(-${multiplierOf(e)}/2, ${multiplierOf(e)}/2) x std(W) on every trainable tensor`,
+    describe: (e, params) =>
+      params.distribution === 'uniform'
+        ? `uniform noise U(-${multiplierOf(e)}/2, ${multiplierOf(e)}/2) x std(W) on every trainable tensor (NoisyTune)`
+        : `Gaussian noise, std = ${multiplierOf(e)} x std(W), on every trainable tensor`,
     perform: async (e, run) => {
       const names = [...run.main.model.trainable.keys()];
-      await addUniformNoise(
+      const add =
+        run.plan.params.distribution === 'uniform'
+          ? addUniformNoise
+          : addWeightNoise;
+      await add(
         run.main.model.trainable,
         names,
         e.multiplier ?? 0,
@@ -213,8 +236,11 @@ export const EVENT_HANDLERS: { readonly [K in EventKind]: IEventHandler } = {
 };
 
 /** The line `deni plan` prints for an event. */
-export function describeEvent(e: IScheduleEvent): string {
-  return EVENT_HANDLERS[e.kind]?.describe(e) ?? e.kind;
+export function describeEvent(
+  e: IScheduleEvent,
+  params: StrategyParams
+): string {
+  return EVENT_HANDLERS[e.kind]?.describe(e, params) ?? e.kind;
 }
 
 /**

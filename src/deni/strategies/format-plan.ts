@@ -21,12 +21,15 @@ export function formatPlan(plan: IPlan, description?: string): string {
       `weight decay ${opt.weightDecay}); linear decay to 0, warm-up ${plan.warmupSteps} steps; ` +
       `head dropout ${plan.headDropout}; prediction: ${plan.prediction}`
   );
+  for (const d of plan.details ?? []) {
+    lines.push(d);
+  }
   lines.push(
     'schedule (step = main-model optimiser step after which it happens):'
   );
   for (const e of plan.events) {
     lines.push(
-      `  step ${String(e.step).padStart(6)}  ${e.kind.padEnd(14)}  ${describeEvent(e)}`
+      `  step ${String(e.step).padStart(6)}  ${e.kind.padEnd(14)}  ${describeEvent(e, plan.params)}`
     );
   }
   const c = plan.cost;

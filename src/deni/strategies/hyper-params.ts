@@ -33,6 +33,23 @@ function checkValue(
   value: ParamValue
 ): ParamValue {
   const where = `strategy '${strategy}' parameter '${spec.name}'`;
+  if (spec.type === 'enum') {
+    const values = spec.values ?? [];
+    if (typeof value !== 'string' || !values.includes(value)) {
+      throw new RangeError(
+        `${where} must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
+  if (spec.type === 'string') {
+    if (typeof value !== 'string') {
+      throw new RangeError(
+        `${where} must be a string, got ${JSON.stringify(value)}`
+      );
+    }
+    return value;
+  }
   if (spec.type === 'boolean') {
     if (typeof value !== 'boolean') {
       throw new RangeError(
@@ -82,8 +99,24 @@ export function bool(params: StrategyParams, name: string): boolean {
   return v;
 }
 
+/** A string (enum) parameter of resolved params. */
+export function str(params: StrategyParams, name: string): string {
+  const v = params[name];
+  if (typeof v !== 'string') {
+    throw new Error(`internal: parameter '${name}' is not a string`);
+  }
+  return v;
+}
+
 /** Shared parameter specs (PAPER.md values). */
 export const P = {
+  paraphrases: (): IParamSpec => ({
+    name: 'paraphrases',
+    type: 'string',
+    default: '',
+    description:
+      "paraphrase file (CSV or JSONL of text, paraphrase rows; relative to the working directory); empty = the rule-based WordNet substitute, labelled '(wordnet)'"
+  }),
   K: (d = 10): IParamSpec => ({
     name: 'K',
     type: 'integer',
@@ -106,6 +139,17 @@ export const P = {
     default: d,
     min: 0,
     max: 1,
+    description
+  }),
+  oneOf: (
+    name: string,
+    values: readonly string[],
+    description: string
+  ): IParamSpec => ({
+    name,
+    type: 'enum',
+    values,
+    default: values[0],
     description
   }),
   int: (

@@ -1,14 +1,15 @@
 import { defineStrategy } from './define';
-import { NOISE_PARAMS, noiseEvents } from './noise-schedule';
+import { INPUT_NOISE_PARAMS, noiseEvents } from './noise-schedule';
 
 /**
- * PAPER.md baseline 3: Gaussian noise on the input (word) embeddings of the step's forward pass,
- * every 25 steps inside 30-90 % of T; std = sqrt(s2 / t) x std(embeddings). An 'input-noise'
- * event at step s means the forward pass of step s is noisy.
+ * PAPER.md baseline 3 as the authors' code runs it: on each noisy step (from 30 % of T, every
+ * 27th step, before 90 %) N(0, s2) is added to the pooled representation that feeds the
+ * classifier and the encoder runs without gradients, so only the classifier learns on that step.
+ * `variant: embeddings` keeps the earlier reading (annealed noise on the word embeddings).
  */
 export const inputNoiseStrategy = defineStrategy(
   'input-noise',
-  'Gaussian noise on input embeddings every 25 steps in 30-90 % of training',
-  NOISE_PARAMS,
+  'N(0, s2) on the pooled representation, head-only step, every 27th step in 30-90 % of training',
+  INPUT_NOISE_PARAMS,
   { events: (p, T) => noiseEvents('input-noise', p, T) }
 );

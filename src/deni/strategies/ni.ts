@@ -1,5 +1,5 @@
 import { defineStrategy } from './define';
-import { deniEvents, NI_PARAMS } from './deni-schedule';
+import { deniShape, NI_PARAMS } from './deni-schedule';
 
 /** DENI ablation: noisy interpolation alone (PAPER.md step 2 only, single-model prediction). */
 export const niStrategy = defineStrategy(
@@ -7,7 +7,7 @@ export const niStrategy = defineStrategy(
   'noisy interpolation: 125-step cycles of K noisy copies averaged back, in 30-60 % of training',
   NI_PARAMS,
   {
-    events: (p, T) => deniEvents('ni', p, T, { ni: true, de: false }),
+    ...deniShape('ni', { ni: true, de: false }),
     prediction: () => 'main'
   }
 );

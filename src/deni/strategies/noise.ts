@@ -31,6 +31,21 @@ export function inputNoise(
 }
 
 /**
+ * The authors' input noise for one forward pass: N(0, std^2) added to the pooled output (std =
+ * sqrt(s2), not scaled by the tensor, not annealed), drawn from the noise stream.
+ */
+export function pooledNoise(
+  std: number,
+  rng: Rng
+): (pooled: tf.Tensor) => tf.Tensor {
+  return (pooled: tf.Tensor): tf.Tensor =>
+    tf.add(
+      pooled,
+      tf.tensor(rng.normalArray(pooled.size, 0, std), pooled.shape, 'float32')
+    );
+}
+
+/**
  * Mixout (Lee et al. 2020) of a weight towards `target` with probability p: each element is
  * swapped for its target value with probability p (mask from `rng`, the dropout stream), then
  * rescaled so the expectation is the weight itself: ((1-M) W + (M - p) target) / (1 - p).

@@ -12,6 +12,7 @@ import {
   niCycles,
   ScheduleTooLargeError
 } from './schedule';
+import { noisySteps } from './noise-schedule';
 
 const PAPER = { samples: 1000, epochs: 10, batchSize: 8 };
 
@@ -97,7 +98,7 @@ describe('baseline plans', () => {
     expect(p.totalSteps).toBe(2500);
     expect(p.cost.relativeToDefault).toBe(2);
     expect(p.optimizer.kind).toBe('adamw');
-    expect(p.optimizer.weightDecay).toBe(0.01);
+    expect(p.optimizer.weightDecay).toBe(0); // the authors' effective value
     expect(p.warmupSteps).toBe(250);
   });
 
@@ -130,14 +131,17 @@ describe('baseline plans', () => {
     });
   });
 
-  it('noise baselines inject every 25 steps in 30-90 % with annealed multipliers', () => {
+  it('noise baselines: every 27th step in [30 %, 90 %); input N(0, s2), weight annealed', () => {
     for (const name of ['input-noise', 'weight-noise'] as const) {
       const p = getStrategy(name).plan(PAPER);
       const noisy = p.events.filter(e => e.kind === name);
       expect(noisy.map(e => e.step)).toEqual(
-        Array.from({ length: 31 }, (_, i) => 375 + 25 * i)
+        Array.from({ length: 28 }, (_, i) => 375 + 27 * i)
       );
-      expect(noisy[0].multiplier).toBeCloseTo(Math.sqrt(0.15 / 375), 12);
+      expect(noisy[0].multiplier).toBeCloseTo(
+        name === 'input-noise' ? Math.sqrt(0.15) : Math.sqrt(0.15 / 375),
+        12
+      );
       expect(p.cost.modelSteps).toBe(1250);
     }
   });
@@ -156,7 +160,7 @@ describe('baseline plans', () => {
     expect(getStrategy('prior-noise').plan(PAPER).events[0]).toEqual({
       step: 0,
       kind: 'prior-noise',
-      multiplier: 0.15,
+      multiplier: Math.sqrt(0.15),
       models: 1
     });
   });
@@ -211,7 +215,7 @@ describe('registry and parameters', () => {
       /true or false/
     );
     expect(() => deni.plan({ samples: 16, epochs: 1, batchSize: 8 })).toThrow(
-      /delayed ensemble/
+      /no delayed-ensemble step fits T = 2/
     );
   });
 });
@@ -264,6 +268,34 @@ describe('plans for huge budgets inside the schema (#21)', () => {
         expect(err).toBeInstanceOf(ScheduleTooLargeError);
         expect((err as Error).message).toMatch(
           /T = [\d,]+ steps .*raise the batch size/
+        );
+      }
+    }
+  });
+
+  it('computes the noise baselines steps in closed form (same as the authors step-by-step rule)', () => {
+    // The authors' loop: noisy once more than `clean` clean steps have passed since the last one.
+    const byLoop = (start: number, end: number, clean: number, T: number) => {
+      const out: number[] = [];
+      let cleanSince = Infinity;
+      for (let t = Math.max(1, Math.floor(start * T)); t < end * T; t++) {
+        if (cleanSince > clean) {
+          out.push(t);
+          cleanSince = 0;
+        } else {
+          cleanSince += 1;
+        }
+      }
+      return out;
+    };
+    for (const T of [1, 7, 20, 250, 1250, 1251]) {
+      for (const [start, end, clean] of [
+        [0.3, 0.9, 25],
+        [0, 1, 0],
+        [0.25, 0.5, 3]
+      ]) {
+        expect(noisySteps({ start, end, clean, s2: 0.15 }, T)).toEqual(
+          byLoop(start, end, clean, T)
         );
       }
     }

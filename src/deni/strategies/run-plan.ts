@@ -227,7 +227,8 @@ async function runSingle(
       }
       const stepEvents = byStep.get(t) ?? [];
       for (const e of stepEvents) {
-        if (EVENT_HANDLERS[e.kind].timing !== 'after-step') {
+        const timing = EVENT_HANDLERS[e.kind].timing;
+        if (timing !== 'after-step' && timing !== 'before-step') {
           throw new Error(
             `strategy '${strategy}': event '${e.kind}' cannot happen at step ${t}`
           );
@@ -251,6 +252,9 @@ async function runSingle(
       }
       run.noisedInputs = 0;
       for (const e of stepEvents) {
+        if (EVENT_HANDLERS[e.kind].timing === 'before-step') {
+          await perform(e, t);
+        }
         EVENT_HANDLERS[e.kind].beforeStep?.(e, run, extras);
       }
       const b = makeBatch(ctx.train, batches[t - 1]);
@@ -281,7 +285,9 @@ async function runSingle(
         disposeBatch(b);
       }
       for (const e of stepEvents) {
-        await perform(e, t);
+        if (EVENT_HANDLERS[e.kind].timing === 'after-step') {
+          await perform(e, t);
+        }
       }
       for (const a of averages) {
         if (a.due(t)) {

@@ -26,7 +26,12 @@ export class ScheduleTooLargeError extends RangeError {
   }
 }
 
-function checkCount(what: string, count: number, totalSteps: number): void {
+/** Throws {@link ScheduleTooLargeError} when a schedule would list more than MAX_SCHEDULE_EVENTS events. */
+export function checkCount(
+  what: string,
+  count: number,
+  totalSteps: number
+): void {
   if (count > MAX_SCHEDULE_EVENTS) {
     throw new ScheduleTooLargeError(what, count, totalSteps);
   }
@@ -76,26 +81,6 @@ export function niCycles(
     const open = t0 + k * period;
     return { open, close: open + o.cycle };
   });
-}
-
-/**
- * Steps of a periodic event inside [round(start x T), round(end x T)]: the first step of the
- * window (at least 1) and every `every` steps after it.
- */
-export function periodicSteps(
-  totalSteps: number,
-  start: number,
-  end: number,
-  every: number
-): number[] {
-  const first = Math.max(1, stepAt(start, totalSteps));
-  const last = stepAt(end, totalSteps);
-  if (last < first) {
-    return [];
-  }
-  const count = Math.floor((last - first) / every) + 1;
-  checkCount('periodic', count, totalSteps);
-  return Array.from({ length: count }, (_, k) => first + k * every);
 }
 
 /** Events sorted by step, keeping the given order within a step. */

@@ -28,8 +28,10 @@ export type {
 /** One hyper-parameter: its paper default and what values are valid. */
 export interface IParamSpec {
   name: string;
-  type: 'number' | 'integer' | 'boolean';
+  type: 'number' | 'integer' | 'boolean' | 'enum' | 'string';
   default: ParamValue;
+  /** The allowed values of an 'enum' parameter (strings). */
+  values?: readonly string[];
   /** Inclusive bounds for numbers. */
   min?: number;
   max?: number;
@@ -42,6 +44,11 @@ export interface IParamSpec {
 export interface IDataNeeds {
   /** Paraphrases per labelled sample (augment, deni-augment); 0 = none. */
   augment: number;
+  /**
+   * The paraphrase file (CSV/JSONL of `text, paraphrase` rows) the augmentation reads; absent =
+   * the rule-based WordNet substitute, labelled `(wordnet)` in every table.
+   */
+  paraphrases?: string;
   /** Train on the whole 80 % split (class-balanced cap) instead of the label budget. */
   allData: boolean;
   /** Class-balanced cap for all-data (PAPER.md: 55,000). */

@@ -1,13 +1,14 @@
 import { defineStrategy } from './define';
-import { NOISE_PARAMS, noiseEvents } from './noise-schedule';
+import { noiseEvents, WEIGHT_NOISE_PARAMS } from './noise-schedule';
 
 /**
- * PAPER.md baseline 4: the input-noise schedule, but the noise goes once into the selected
- * weights (head for full fine-tuning, all trainable tensors for PEFT) after the step.
+ * PAPER.md baseline 4: the input-noise schedule; on a noisy step t, N(0, 1) x sqrt(s2 / t) x
+ * std(W) goes permanently into the selected weights (the classifier for full fine-tuning, all
+ * trainable tensors for PEFT), then a normal training step is taken.
  */
 export const weightNoiseStrategy = defineStrategy(
   'weight-noise',
-  'Gaussian noise on the selected weights every 25 steps in 30-90 % of training',
-  NOISE_PARAMS,
+  'noise sqrt(s2 / t) x std(W) into the selected weights before every 27th step in 30-90 % of training',
+  WEIGHT_NOISE_PARAMS,
   { events: (p, T) => noiseEvents('weight-noise', p, T) }
 );

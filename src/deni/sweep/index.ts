@@ -80,3 +80,16 @@ export {
   type ISweepOutcome
 } from './run-sweep';
 export { resolveSweepInputs, type ISweepInputs } from './inputs';
+export {
+  exportJsonl,
+  RUNS_FORMAT,
+  RUNS_FORMAT_VERSION,
+  type IRunLine,
+  type IRunsHeader
+} from './jsonl-export';
+export {
+  importRuns,
+  importRunsFile,
+  ImportError,
+  type IImportSummary
+} from './import-runs';

@@ -88,7 +88,7 @@ describe('resume after kill -9', () => {
   it('finishes with exactly the results of an uninterrupted sweep, with no partial rows', async () => {
     const dir = tempDir('resume');
     const specText =
-      'name: resume\ndataset: sst2\nmodel: minilm-l6\ntuning: [full, lora]\nstrategies: [default, deni]\nruns: 5\nseed: 11\nbudget: { samples: 32, epochs: 2, batchSize: 8 }\n';
+      'name: resume\ndataset: sst2\nmodel: minilm-l6\ntuning: [full, lora]\nstrategies: [default, deni]\nruns: 5\nseed: 11\nbudget: { samples: 32, epochs: 2, batchSize: 8 }\nschedule: relative\n';
     const specFile = path.join(dir, 'spec.yaml');
     writeFileSync(specFile, specText);
     const store = path.join(dir, 'interrupted.sqlite');

@@ -105,7 +105,7 @@ describe('setup mistakes are spec errors before any run', () => {
     expect(error).toBeInstanceOf(SweepSpecError);
     expect(String(error)).toMatch(/unknown data set "no-such-set"/);
     expect(String(error)).toMatch(
-      /strategies\[0\].*does not fit the budget.*delayed ensemble/
+      /strategies\[0\].*does not fit the budget.*delayed.ensemble/
     );
   });
 });

@@ -5,7 +5,7 @@ import type { IRunSpec } from '../contract/types';
  * Version tag hashed into every run key. Bump it when a change to the engine makes stored results
  * stale (different numbers for the same RunSpec), so old rows are no longer reused.
  */
-export const RUN_KEY_VERSION = 'deni-run/v1';
+export const RUN_KEY_VERSION = 'deni-run/v2';
 
 /**
  * Canonical JSON: object keys sorted at every depth, `undefined` members dropped, no whitespace.

@@ -16,7 +16,8 @@ import type {
   StrategyName,
   TuningMethodName
 } from '../contract/types';
-import { strategyId } from '../contract/labels';
+import { strategyId, strategyLabel } from '../contract/labels';
+import { SCHEDULED_STRATEGIES } from '../contract/strategies';
 import { resolveSchemaRef } from '../contract/schema-ref';
 
 /** The sweep JSON Schema (draft-07): the single source of truth for the widget form, kernel and CLI. */
@@ -463,7 +464,7 @@ function crossCheck(value: Record<string, unknown>): ISpecError[] {
             `/strategies/${i}`,
             s,
             'each strategy (with its params) once',
-            `duplicates strategies[${prev}] (${id})`
+            `duplicates strategies[${prev}] (${strategyLabel(entry)})`
           )
         );
       } else {
@@ -523,6 +524,21 @@ export function normalizeSweepSpec(
   return fillDefaults(value as Record<string, unknown>);
 }
 
+/** A sweep-wide `schedule: relative` becomes the parameter of every DENI-family entry without one. */
+function withSchedule(
+  entry: IStrategyEntry,
+  schedule: unknown
+): IStrategyEntry {
+  if (
+    schedule !== 'relative' ||
+    !SCHEDULED_STRATEGIES.includes(entry.name) ||
+    entry.params?.schedule !== undefined
+  ) {
+    return entry;
+  }
+  return { ...entry, params: { ...entry.params, schedule } };
+}
+
 function fillDefaults(v: Record<string, unknown>): ISweepSpec {
   const budgetIn = (v.budget ?? {}) as Record<string, number>;
   const executorIn = v.executor ?? SWEEP_DEFAULTS.executor;
@@ -545,7 +561,9 @@ function fillDefaults(v: Record<string, unknown>): ISweepSpec {
     strategies: asArray(
       (v.strategies ?? SWEEP_DEFAULTS.strategies) as
         StrategyName | (StrategyName | IStrategyEntry)[]
-    ).map(normalizeStrategy),
+    )
+      .map(normalizeStrategy)
+      .map(e => withSchedule(e, v.schedule)),
     runs: (v.runs as number | undefined) ?? SWEEP_DEFAULTS.runs,
     seed: (v.seed as number | undefined) ?? SWEEP_DEFAULTS.seed,
     budget: { ...SWEEP_DEFAULTS.budget, ...budgetIn },

@@ -105,6 +105,38 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE INDEX IF NOT EXISTS failures_key ON failures (key);
 `;
 
+/** The columns of the runs table, in table order. */
+export const RUN_COLUMNS = [
+  'key',
+  'dataset',
+  'model',
+  'tuning',
+  'strategy',
+  'run',
+  'spec',
+  'macro_f1',
+  'accuracy',
+  'model_steps',
+  'test_forward_passes',
+  'wall_seconds',
+  'peak_tensor_bytes',
+  'peak_rss_bytes',
+  'backend',
+  'versions',
+  'host',
+  'started_at',
+  'finished_at',
+  'stored_at',
+  'stored_by',
+  'result'
+] as const;
+
+/** One row of the runs table, every column as stored. */
+export type IStoredRunRow = Record<
+  (typeof RUN_COLUMNS)[number],
+  string | number
+>;
+
 interface IRunRow {
   result: string;
 }
@@ -483,6 +515,33 @@ export class ResultStore {
   /** One sweep, or undefined. */
   sweep(name: string): IStoredSweep | undefined {
     return this.sweeps().find(s => s.name === name);
+  }
+
+  /**
+   * Every stored column of a run (for `deni export --format jsonl`), or undefined. Columns are
+   * named as in the table (snake_case).
+   */
+  storedRow(key: string): IStoredRunRow | undefined {
+    return this.db.prepare('SELECT * FROM runs WHERE key = ?').get(key) as
+      IStoredRunRow | undefined;
+  }
+
+  /**
+   * Writes a run row exactly as given (every column, e.g. from an export); an existing key is
+   * left alone (callers compare first). Used by `importRuns` inside `transaction`.
+   */
+  insertStoredRow(row: IStoredRunRow): void {
+    const cols = RUN_COLUMNS;
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO runs (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`
+      )
+      .run(...cols.map(c => row[c]));
+  }
+
+  /** Runs `fn` in one transaction: everything it writes is committed together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /** Number of stored runs (all sweeps). */

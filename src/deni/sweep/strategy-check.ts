@@ -3,22 +3,21 @@ import type { ISweepSpec } from '../contract/types';
 
 /**
  * Checks every strategy's parameter overrides with the strategy itself (names, types, ranges), so
- * a typo fails the sweep before any run starts instead of failing every run. Loads
- * src/deni/strategies lazily (it pulls in tfjs). Returns the problems; empty when all are valid.
+ * a typo or a missing paraphrase file fails the sweep before any run starts instead of failing
+ * every run (schedules are checked against the budget by setup-check.ts). Loads src/deni/run and
+ * src/deni/data lazily (they pull in tfjs). Returns the problems; empty when all are valid.
  */
 export async function checkStrategyParams(
   spec: ISweepSpec
 ): Promise<ISpecError[]> {
   const { getStrategy } = await import('../run');
+  const { loadParaphraseFile } = await import('../data');
   const errors: ISpecError[] = [];
   spec.strategies.forEach((entry, i) => {
-    if (!entry.params) {
-      return;
-    }
+    const strategy = getStrategy(entry.name);
     try {
-      getStrategy(entry.name).resolveParams(entry.params);
+      strategy.resolveParams(entry.params);
     } catch (e) {
-      const strategy = getStrategy(entry.name);
       const names = strategy.params.map(p => p.name).join(', ');
       errors.push(
         fieldError(
@@ -30,6 +29,23 @@ export async function checkStrategyParams(
           (e as Error).message
         )
       );
+      return;
+    }
+    // A missing or malformed paraphrase file fails the sweep here, naming the file and row.
+    const paraphrases = strategy.dataNeeds(entry.params).paraphrases;
+    if (paraphrases) {
+      try {
+        loadParaphraseFile(paraphrases);
+      } catch (e) {
+        errors.push(
+          fieldError(
+            `/strategies/${i}/params/paraphrases`,
+            paraphrases,
+            'a CSV or JSONL file of text, paraphrase rows',
+            (e as Error).message
+          )
+        );
+      }
     }
   });
   return errors;

@@ -24,8 +24,20 @@ export interface IStepExtras {
   overrides?: (
     trainable: ReadonlyMap<string, tf.Variable>
   ) => Map<string, tf.Tensor>;
-  /** Transforms the word embeddings (input noise). */
+  /** Transforms the word embeddings (input noise, variant `embeddings`). */
   inputEmbeddings?: (embeddings: tf.Tensor) => tf.Tensor;
+  /** Transforms the pooled output before the head (input noise as the authors ran it). */
+  pooledOutput?: (pooled: tf.Tensor) => tf.Tensor;
+  /**
+   * Only the classifier (`classifier.*`) is differentiated and updated on this step: the encoder
+   * runs without gradients (the authors' input noise), and its tensors keep their Adam state.
+   */
+  headOnly?: boolean;
+}
+
+/** The classifier's tensors: what a head-only step trains. */
+export function isClassifierTensor(name: string): boolean {
+  return name.startsWith('classifier.');
 }
 
 /** Mean softmax cross-entropy of logits [batch, classes] against int labels [batch]. */
@@ -84,25 +96,32 @@ export class TrainingMember {
     context: { step: number; strategy: string; sample?: () => void },
     extras: IStepExtras = {}
   ): Promise<number> {
-    const trainable = this.model.trainable;
+    const all = this.model.trainable;
+    const trainable = extras.headOnly
+      ? new Map([...all].filter(([name]) => isClassifierTensor(name)))
+      : all;
+    if (trainable.size === 0) {
+      throw new Error(
+        `a head-only step needs classifier.* tensors among the trainable ones (${[...all.keys()].join(', ')})`
+      );
+    }
     const vars = [...trainable.values()];
     const options: IForwardOptions = {
       training: true,
       dropout: this.dropout,
       headDropout: extras.headDropout,
-      inputEmbeddings: extras.inputEmbeddings
+      inputEmbeddings: extras.inputEmbeddings,
+      pooledOutput: extras.pooledOutput
     };
     const f = (): tf.Scalar => {
-      const overrides = extras.overrides
-        ? extras.overrides(trainable)
-        : undefined;
+      const overrides = extras.overrides ? extras.overrides(all) : undefined;
       return crossEntropy(this.model.logits(batch, options, overrides), labels);
     };
     const { value, grads } = this.gradients(
       batch,
       labels,
       options,
-      extras.overrides !== undefined,
+      extras.overrides !== undefined || extras.headOnly === true,
       f,
       vars
     );

@@ -133,6 +133,11 @@ export class AdamOptimizer {
   /** Dense tensors' state on native TensorFlow (ResourceApplyAdam). */
   private readonly native = new Map<string, ITensorflowAdamState>();
   private t = 0;
+  /**
+   * Updates of each tensor: bias correction counts per tensor, like torch's per-parameter
+   * `state['step']`, so a tensor left out of a step (a head-only step) keeps its own count.
+   */
+  private readonly tensorSteps = new Map<string, number>();
 
   constructor(readonly config: IOptimizerConfig = ADAM_DEFAULTS) {
     const { beta1, beta2, eps, weightDecay } = config;
@@ -161,38 +166,47 @@ export class AdamOptimizer {
   ): void {
     this.t += 1;
     const { beta1, beta2 } = this.config;
-    const bc1 = 1 - beta1 ** this.t;
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
-    let scalars: IAdamScalars | null = null;
+    // One set of ResourceApplyAdam scalars per bias-correction count in this step (tensors differ
+    // only after head-only steps).
+    const scalars = new Map<number, IAdamScalars>();
     try {
       for (const [name, p] of params) {
         const g0 = grads.get(name);
         if (!g0) {
           throw new Error(`no gradient for trainable tensor '${name}'`);
         }
+        const t = (this.tensorSteps.get(name) ?? 0) + 1;
+        this.tensorSteps.set(name, t);
+        const bc1 = 1 - beta1 ** t;
+        const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
         if (this.rowSparse(p)) {
           this.sparseStep(name, p, g0, lr, bc1, bc2Sqrt);
         } else if (onTensorflow() && p.dtype === 'float32') {
-          scalars ??= this.tensorflowScalars(lr, bc2Sqrt);
-          this.tensorflowStep(name, p, g0, lr, scalars);
+          let s = scalars.get(t);
+          if (!s) {
+            s = this.tensorflowScalars(lr, t);
+            scalars.set(t, s);
+          }
+          this.tensorflowStep(name, p, g0, lr, s);
         } else {
           this.denseStep(name, p, g0, lr, bc1, bc2Sqrt);
         }
       }
     } finally {
-      if (scalars) {
-        tf.dispose(Object.values(scalars));
+      for (const s of scalars.values()) {
+        tf.dispose(Object.values(s));
       }
     }
   }
 
   // The step's scalars for ResourceApplyAdam; its epsilon is applied before the bias correction
   // of v, so PyTorch's eps becomes eps * sqrt(1 - beta2^t).
-  private tensorflowScalars(lr: number, bc2Sqrt: number): IAdamScalars {
+  private tensorflowScalars(lr: number, t: number): IAdamScalars {
     const { beta1, beta2, eps } = this.config;
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
     return {
-      beta1Power: tf.scalar(beta1 ** this.t),
-      beta2Power: tf.scalar(beta2 ** this.t),
+      beta1Power: tf.scalar(beta1 ** t),
+      beta2Power: tf.scalar(beta2 ** t),
       lr: tf.scalar(lr),
       beta1: tf.scalar(beta1),
       beta2: tf.scalar(beta2),
@@ -386,5 +400,6 @@ export class AdamOptimizer {
     this.v.clear();
     this.rows.clear();
     this.native.clear();
+    this.tensorSteps.clear();
   }
 }

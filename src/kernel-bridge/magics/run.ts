@@ -1,4 +1,5 @@
 /** Executes parsed magics against the engine; outputs go through the cell's output sink. */
+import { displayPath } from '../display-path';
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { IPlanAnswer } from '../../deni/contract/strategy-plan';
@@ -342,7 +343,7 @@ export async function runLineMagic(
     case 'status': {
       const lines = [
         `DENI kernel ${state.version}, pid ${process.pid}`,
-        `working directory: ${process.cwd()}`
+        `working directory: ${displayPath(process.cwd())} (the notebook's folder; relative paths start here)`
       ];
       lines.push(
         state.running
@@ -373,7 +374,9 @@ export async function runLineMagic(
         const target = resolve(path);
         writeFileSync(target, text);
         out.display(
-          textBundle(`exported sweep ${sweep} as ${format} to ${target}`)
+          textBundle(
+            `exported sweep ${sweep} as ${format} to ${displayPath(target)}`
+          )
         );
       } else {
         out.display({

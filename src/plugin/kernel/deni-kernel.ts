@@ -146,6 +146,11 @@ export function planCommand(spec: Record<string, unknown>): string {
       parts.push(`--${flag}`, String(budget[key]));
     }
   }
+  // The sweep-wide DENI schedule reaches DENI, NI and DE (the kernel gives each strategy the
+  // parameters it declares).
+  if (spec.schedule === 'relative') {
+    parts.push('--schedule', 'relative');
+  }
   parts.push('--json');
   return parts.join(' ');
 }

@@ -22,6 +22,9 @@ describe('magic lines', () => {
     expect(planCommand(spec)).toBe(
       '%deni plan default,deni --samples 64 --epochs 2 --batch 8 --json'
     );
+    expect(planCommand({ ...spec, schedule: 'relative' })).toBe(
+      '%deni plan default,deni --samples 64 --epochs 2 --batch 8 --schedule relative --json'
+    );
     expect(() => planCommand({ ...spec, strategies: [] })).toThrow(
       'at least one strategy'
     );
@@ -93,7 +96,12 @@ describe('readPlanAnswer', () => {
   it('reads the answer of the real engine (IPlanEntry of src/deni/contract)', async () => {
     const { getStrategy } = await import('../../deni/strategies');
     const strategy = getStrategy('deni');
-    const plan = strategy.plan({ samples: 64, epochs: 2, batchSize: 8 });
+    const plan = strategy.plan({
+      samples: 64,
+      epochs: 2,
+      batchSize: 8,
+      params: { schedule: 'relative' }
+    });
     const answer = readPlanAnswer(
       result([
         {

@@ -46,6 +46,7 @@ describe('fieldsFromSchema on the SweepSpec schema', () => {
       model: 'list',
       tuning: 'multi',
       strategies: 'multi',
+      schedule: 'select',
       runs: 'integer',
       seed: 'integer',
       budget: 'group',
@@ -88,6 +89,9 @@ describe('SweepForm', () => {
     form.node.querySelector<HTMLSelectElement>(
       '[data-path="backend"] select'
     )!.value = 'wasm';
+    form.node.querySelector<HTMLSelectElement>(
+      '[data-path="schedule"] select'
+    )!.value = 'relative';
     expect(changes.length).toBeGreaterThan(5);
     const source = sweepCellSource(form.value());
     expect(source).toBe(
@@ -105,6 +109,7 @@ describe('SweepForm', () => {
         '  - default',
         '  - ensemble',
         '  - deni',
+        'schedule: relative',
         'runs: 5',
         'seed: 0',
         'budget:',

@@ -19,7 +19,7 @@ export interface ITinyModelOptions {
  * A tiny classifier with the encoder's interface, for fast tests of the trainer and the
  * strategies (exported so other modules' tests can use it too): word embeddings (one-hot matmul,
  * so every back-end has its gradient) -> input-embedding hook -> dropout 0.1 -> masked mean ->
- * tanh pooler -> head dropout -> linear head ([classes, dim], torch layout). The head (and the
+ * tanh pooler -> pooled-output hook -> head dropout -> linear head ([classes, dim], torch layout). The head (and the
  * adapter scale) come from `initRng`, like a real head.
  */
 export function createTinyModel(
@@ -140,6 +140,9 @@ function tinyState(
             get(overrides, 'pooler.dense.bias')
           )
         );
+        if (opts.pooledOutput) {
+          pooled = opts.pooledOutput(pooled);
+        }
         const rate = opts.headDropout ?? 0.3;
         if (opts.training && opts.dropout && rate > 0) {
           pooled = opts.dropout(pooled, rate);

@@ -1,0 +1,46 @@
+/** `deni import`: seed a result store from a `deni export --format jsonl` file. */
+import {
+  DEFAULT_STORE,
+  ImportError,
+  importRunsFile,
+  ResultStore
+} from '../sweep';
+import { CliError, EXIT_CODES, type CliCommand } from './common';
+
+/** Registers `deni import`. */
+export const importCommand: CliCommand = program => {
+  program
+    .command('import')
+    .description(
+      'Seed a result store from a `deni export --format jsonl` file (identical runs are skipped; one transaction).'
+    )
+    .argument('<file>', 'JSON Lines export')
+    .option(
+      '--store <path>',
+      'result store (created when missing)',
+      DEFAULT_STORE
+    )
+    .action((file: string, opts: { store: string }) => {
+      let store: ResultStore;
+      try {
+        store = ResultStore.open(opts.store);
+      } catch (e) {
+        throw new CliError((e as Error).message, EXIT_CODES.store);
+      }
+      try {
+        const r = importRunsFile(store, file);
+        process.stdout.write(
+          `sweep ${r.sweep}: ${r.imported} run(s) imported, ${r.skipped} identical skipped` +
+            (r.unfinished ? `, ${r.unfinished} unfinished` : '') +
+            ` (${r.sweepAdded ? 'sweep added' : 'sweep already known'}) into ${store.file}\n`
+        );
+      } catch (e) {
+        if (e instanceof ImportError) {
+          throw new CliError(e.message, EXIT_CODES.usage);
+        }
+        throw e;
+      } finally {
+        store.close();
+      }
+    });
+};

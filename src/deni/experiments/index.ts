@@ -1,0 +1,11 @@
+/** Regenerating EXPERIMENTS.md from committed runs (see README.md). */
+export {
+  regenerateDocument,
+  regenerateExperiments,
+  RUNS_FILE,
+  studyReports,
+  tablesMarkdown,
+  type IRegenerated,
+  type IRegenerateOptions
+} from './regenerate';
+export { renderFigurePngs } from './figures-png';
