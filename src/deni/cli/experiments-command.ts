@@ -6,7 +6,8 @@ export const experimentsCommand: CliCommand = program => {
   program
     .command('experiments')
     .description(
-      'Regenerate the tables and figures of EXPERIMENTS.md from experiments/<study>/runs.jsonl (no training).'
+      'Regenerate the tables and figures of EXPERIMENTS.md from experiments/<study>/runs.jsonl (no training). ' +
+        'Markers address a sweep as STUDY/SWEEP (plain STUDY when its runs file holds one sweep).'
     )
     .option(
       '--root <dir>',
@@ -32,7 +33,7 @@ export const experimentsCommand: CliCommand = program => {
           renderFigurePngs(opts.root, [...out.figures.keys()]);
         }
         process.stdout.write(
-          `EXPERIMENTS.md ${opts.check ? 'is up to date with' : 'regenerated from'} the runs of ${out.studies.join(', ') || 'no study'}` +
+          `EXPERIMENTS.md ${opts.check ? 'is up to date with' : 'regenerated from'} the runs of ${out.sweeps.join(', ') || 'no study'}` +
             ` (${out.figures.size} figure(s))\n`
         );
       } catch (e) {

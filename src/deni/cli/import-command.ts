@@ -12,7 +12,7 @@ export const importCommand: CliCommand = program => {
   program
     .command('import')
     .description(
-      'Seed a result store from a `deni export --format jsonl` file (identical runs are skipped; one transaction).'
+      'Seed a result store from a `deni export --format jsonl` file of one or more sweeps (identical runs are skipped; every sweep of the file in one transaction: a conflict anywhere imports nothing).'
     )
     .argument('<file>', 'JSON Lines export')
     .option(
@@ -28,12 +28,14 @@ export const importCommand: CliCommand = program => {
         throw new CliError((e as Error).message, EXIT_CODES.store);
       }
       try {
-        const r = importRunsFile(store, file);
-        process.stdout.write(
-          `sweep ${r.sweep}: ${r.imported} run(s) imported, ${r.skipped} identical skipped` +
-            (r.unfinished ? `, ${r.unfinished} unfinished` : '') +
-            ` (${r.sweepAdded ? 'sweep added' : 'sweep already known'}) into ${store.file}\n`
-        );
+        // One line per sweep of the file (a file may hold several, each its own section).
+        for (const r of importRunsFile(store, file)) {
+          process.stdout.write(
+            `sweep ${r.sweep}: ${r.imported} run(s) imported, ${r.skipped} identical skipped` +
+              (r.unfinished ? `, ${r.unfinished} unfinished` : '') +
+              ` (${r.sweepAdded ? 'sweep added' : 'sweep already known'}) into ${store.file}\n`
+          );
+        }
       } catch (e) {
         if (e instanceof ImportError) {
           throw new CliError(e.message, EXIT_CODES.usage);

@@ -6,6 +6,7 @@ export {
   studyReports,
   tablesMarkdown,
   type IRegenerated,
-  type IRegenerateOptions
+  type IRegenerateOptions,
+  type StudyReports
 } from './regenerate';
 export { renderFigurePngs } from './figures-png';

@@ -24,25 +24,39 @@ import { ResultStore } from '../sweep/store';
  * runs (`experiments/<study>/runs.jsonl`), without training. EXPERIMENTS.md marks what is
  * generated:
  *
- *     <!-- deni:tables STUDY paper,stats,cost -->   ...tables...   <!-- /deni:tables -->
- *     <!-- deni:figure STUDY FIGURE_ID PATH.png -->
+ *     <!-- deni:tables STUDY/SWEEP paper,stats,cost -->   ...tables...   <!-- /deni:tables -->
+ *     <!-- deni:figure STUDY/SWEEP FIGURE_ID PATH.png -->
  *
- * A tables block is replaced by the Markdown of those report tables of the study's sweep; a
- * figure marker writes the report's plotly figure spec to PATH.plotly.json (and, with a
- * renderer, the PNG). Reports use bootstrap seed 0, as `deni report` does by default.
+ * A runs file holds one or more sweeps (one section each), and each sweep is one report. A tables
+ * block is replaced by the Markdown of those report tables of the addressed sweep; a figure marker
+ * writes the report's plotly figure spec to PATH.plotly.json (and, with a renderer, the PNG).
+ * Plain `STUDY` addresses a study whose runs file holds exactly one sweep. Reports use bootstrap
+ * seed 0, as `deni report` does by default.
  */
 
 /** Name of the runs file in each study folder. */
 export const RUNS_FILE = 'runs.jsonl';
 
-const TABLES_BLOCK =
-  /<!-- deni:tables ([A-Za-z0-9._-]+) ([a-z,]+) -->\n[\s\S]*?<!-- \/deni:tables -->/g;
-const FIGURE_MARK =
-  /<!-- deni:figure ([A-Za-z0-9._-]+) ([a-z0-9-]+) (\S+\.png) -->/g;
+// STUDY or STUDY/SWEEP (a study folder name, a sweep name).
+const ADDRESS = '[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)?';
+const TABLES_BLOCK = new RegExp(
+  `<!-- deni:tables (${ADDRESS}) ([a-z,]+) -->\\n[\\s\\S]*?<!-- /deni:tables -->`,
+  'g'
+);
+const FIGURE_MARK = new RegExp(
+  `<!-- deni:figure (${ADDRESS}) ([a-z0-9-]+) (\\S+\\.png) -->`,
+  'g'
+);
 
-/** Reports of every study under `dir` (one sweep per runs file), by study folder name. */
-export function studyReports(dir: string): Map<string, IReportBundle> {
-  const out = new Map<string, IReportBundle>();
+/** Reports of one study: sweep name -> report, in the runs file's order. */
+export type StudyReports = Map<string, IReportBundle>;
+
+/**
+ * Reports of every study under `dir`, by study folder name: one report per sweep of the study's
+ * runs file.
+ */
+export function studyReports(dir: string): Map<string, StudyReports> {
+  const out = new Map<string, StudyReports>();
   if (!existsSync(dir)) {
     return out;
   }
@@ -54,23 +68,27 @@ export function studyReports(dir: string): Map<string, IReportBundle> {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deni-experiments-'));
     const store = ResultStore.open(path.join(tmp, 'runs.sqlite'));
     try {
-      const { sweep } = importRunsFile(store, file);
-      const info = store.sweep(sweep);
-      const results = store.results(sweep);
-      out.set(
-        study,
-        buildReport(sweep, results, {
-          status: info && results.length >= info.total ? 'done' : 'interrupted',
-          seed: 0,
-          progress: {
-            sweep,
-            done: results.length,
-            total: info?.total ?? results.length,
-            cached: results.length,
-            failed: 0
-          }
-        })
-      );
+      const reports: StudyReports = new Map();
+      for (const { sweep } of importRunsFile(store, file)) {
+        const info = store.sweep(sweep);
+        const results = store.results(sweep);
+        reports.set(
+          sweep,
+          buildReport(sweep, results, {
+            status:
+              info && results.length >= info.total ? 'done' : 'interrupted',
+            seed: 0,
+            progress: {
+              sweep,
+              done: results.length,
+              total: info?.total ?? results.length,
+              cached: results.length,
+              failed: 0
+            }
+          })
+        );
+      }
+      out.set(study, reports);
     } finally {
       store.close();
       rmSync(tmp, { recursive: true, force: true });
@@ -100,64 +118,92 @@ export interface IRegenerated {
   text: string;
   /** Figure files to write: path (relative to the document's folder) -> content. */
   figures: Map<string, string>;
-  /** Studies whose tables the document shows. */
+  /** Studies whose tables or figures the document shows (folder names). */
   studies: string[];
+  /** The sweeps shown, as STUDY/SWEEP. */
+  sweeps: string[];
 }
 
 /**
  * The document with every tables block regenerated from `reports`, and the figure specs its
- * figure markers name. A block or marker naming a study without runs is an error naming both.
+ * figure markers name. A block or marker naming a study without runs, a sweep its runs file does
+ * not hold, or a plain STUDY whose file holds several sweeps is an error naming what exists.
  */
 export function regenerateDocument(
   doc: string,
-  reports: Map<string, IReportBundle>,
+  reports: Map<string, StudyReports>,
   docName = 'EXPERIMENTS.md'
 ): IRegenerated {
   const studies = new Set<string>();
-  const need = (study: string): IReportBundle => {
-    const r = reports.get(study);
-    if (!r) {
+  const sweeps = new Set<string>();
+  const need = (address: string): IReportBundle => {
+    const [study, sweep] = address.split('/');
+    const runs = `experiments/${study}/${RUNS_FILE}`;
+    const byStudy = reports.get(study);
+    if (!byStudy) {
       throw new Error(
-        `${docName} shows study '${study}', but experiments/${study}/${RUNS_FILE} does not exist ` +
+        `${docName} shows study '${study}', but ${runs} does not exist ` +
           `(studies with runs: ${[...reports.keys()].join(', ') || 'none'})`
       );
     }
+    const names = [...byStudy.keys()];
+    let name: string;
+    if (sweep !== undefined) {
+      if (!byStudy.has(sweep)) {
+        throw new Error(
+          `${docName} shows '${address}', but ${runs} holds no sweep '${sweep}' ` +
+            `(its sweeps: ${names.join(', ') || 'none'})`
+        );
+      }
+      name = sweep;
+    } else if (names.length === 1) {
+      name = names[0];
+    } else {
+      throw new Error(
+        `${docName} shows study '${study}', but ${runs} holds ${names.length} sweeps: ` +
+          `address one as ${names.map(n => `${study}/${n}`).join(', ')}`
+      );
+    }
     studies.add(study);
-    return r;
+    sweeps.add(`${study}/${name}`);
+    return byStudy.get(name)!;
   };
   const text = doc.replace(
     TABLES_BLOCK,
-    (_all, study: string, list: string) => {
+    (_all, address: string, list: string) => {
       const choice = list.split(',') as TableChoice[];
       for (const c of choice) {
         if (!TABLE_CHOICES.includes(c)) {
           throw new Error(
-            `${docName}: unknown table '${c}' for study '${study}' (valid: ${TABLE_CHOICES.join(', ')})`
+            `${docName}: unknown table '${c}' for study '${address}' (valid: ${TABLE_CHOICES.join(', ')})`
           );
         }
       }
-      return `<!-- deni:tables ${study} ${list} -->\n\n${tablesMarkdown(need(study), choice)}\n\n<!-- /deni:tables -->`;
+      return `<!-- deni:tables ${address} ${list} -->\n\n${tablesMarkdown(need(address), choice)}\n\n<!-- /deni:tables -->`;
     }
   );
   const figures = new Map<string, string>();
   for (const m of doc.matchAll(FIGURE_MARK)) {
-    const [, study, id, png] = m;
-    const fig = need(study).figures.find(f => f.id === id);
+    const [, address, id, png] = m;
+    const bundle = need(address);
+    const fig = bundle.figures.find(f => f.id === id);
     if (!fig) {
       throw new Error(
-        `${docName}: study '${study}' has no figure '${id}' (figures: ${need(
-          study
-        )
-          .figures.map(f => f.id)
+        `${docName}: study '${address}' has no figure '${id}' (figures: ${bundle.figures
+          .map(f => f.id)
           .join(', ')})`
       );
     }
-    figures.set(
-      png.replace(/\.png$/, '.plotly.json'),
-      `${JSON.stringify(fig, null, 2)}\n`
-    );
+    const rel = png.replace(/\.png$/, '.plotly.json');
+    const spec = `${JSON.stringify(fig, null, 2)}\n`;
+    if (figures.has(rel) && figures.get(rel) !== spec) {
+      throw new Error(
+        `${docName}: two different figures are drawn to ${png}; give each figure marker its own path`
+      );
+    }
+    figures.set(rel, spec);
   }
-  return { text, figures, studies: [...studies] };
+  return { text, figures, studies: [...studies], sweeps: [...sweeps] };
 }
 
 /** Markdown or JSON as the repository's Prettier config formats it (a dev dependency). */

@@ -3,11 +3,13 @@ import type { IStoredRunRow, ResultStore } from './store';
 import type { IRunSpec, ISweepSpec } from '../contract/types';
 
 /**
- * `deni export <sweep> --format jsonl`: a sweep and every stored field of its runs as JSON Lines,
- * the format `deni import` reads and `experiments/<study>/runs.jsonl` holds. Line 1 is the header
- * (format, version, the sweep's spec and size); then one line per run of the sweep in expansion
+ * `deni export <sweep> [<sweep> ...] --format jsonl`: sweeps and every stored field of their runs
+ * as JSON Lines, the format `deni import` reads and `experiments/<study>/runs.jsonl` holds. A file
+ * is one or more sections, one per sweep, in the order named. A section is a header line (format,
+ * version, the sweep's spec and size) followed by one line per run of the sweep in expansion
  * order: its position, its RunSpec in this sweep, and the stored row (every column of the runs
  * table; the JSON columns `spec`, `versions` and `result` as objects), or null while unfinished.
+ * A one-sweep file is exactly one section, so files written before sections existed still read.
  */
 
 /** Format tag of the first line. */
@@ -67,12 +69,13 @@ export function storedRowOf(row: IExportedRow): IStoredRunRow {
   return out as IStoredRunRow;
 }
 
-/** The JSON Lines export of a sweep (throws when the store has no such sweep). */
-export function exportJsonl(store: ResultStore, sweep: string): string {
+/** One sweep's section: its header line and its run lines (throws when the store has no such sweep). */
+function sectionLines(store: ResultStore, sweep: string): string[] {
   const info = store.sweep(sweep);
   if (!info) {
+    const known = store.sweeps().map(s => s.name);
     throw new RangeError(
-      `no sweep named ${JSON.stringify(sweep)} in ${store.file}`
+      `no sweep named ${JSON.stringify(sweep)} in ${store.file}; known sweeps: ${known.length ? known.join(', ') : 'none'}`
     );
   }
   const header: IRunsHeader = {
@@ -92,5 +95,27 @@ export function exportJsonl(store: ResultStore, sweep: string): string {
     };
     lines.push(JSON.stringify(line));
   });
+  return lines;
+}
+
+/**
+ * The JSON Lines export of one sweep or of several (one section each, in the order given). Throws
+ * when the store has no such sweep, or when a sweep is named twice (a file holds each sweep once).
+ */
+export function exportJsonl(
+  store: ResultStore,
+  sweeps: string | readonly string[]
+): string {
+  const names = typeof sweeps === 'string' ? [sweeps] : [...sweeps];
+  if (names.length === 0) {
+    throw new RangeError('name at least one sweep to export');
+  }
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) {
+    throw new RangeError(
+      `sweep ${JSON.stringify(twice)} is named twice; a runs file holds each sweep once`
+    );
+  }
+  const lines = names.flatMap(n => sectionLines(store, n));
   return `${lines.join('\n')}\n`;
 }
