@@ -1,12 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES, main, progressText } from './cli';
-import { ResultStore } from './sweep';
-import { FAKE_RUNNER, REPO_ROOT, tempDir } from './sweep/testing/helpers';
+import { parseSweepSpec, ResultStore, runSweep } from './sweep';
+import { runOne as fakeRun } from './sweep/testing/fake-runner';
+import {
+  FAKE_RUNNER,
+  REPO_ROOT,
+  smallSpec,
+  tempDir
+} from './sweep/testing/helpers';
 
 /** Runs `deni` in this process, capturing what it prints. */
 async function deni(
@@ -148,6 +154,81 @@ describe('deni CLI', () => {
     const none = await deni('report', 'other', '--store', store);
     expect(none.code).toBe(EXIT_CODES.store);
     expect(none.err).toMatch(/no sweep named "other" .* known sweeps: cli/);
+  });
+
+  it('exports several sweeps to one file and imports them back, a line per sweep (#18)', async () => {
+    const dir = tempDir('cli');
+    const src = path.join(dir, 'src.sqlite');
+    const store = ResultStore.open(src);
+    await runSweep(smallSpec('main', 2), { runOne: fakeRun, store });
+    const peft = parseSweepSpec(
+      'name: peft\ndataset: sst2\nmodel: minilm-l6\ntuning: [lora]\nstrategies: [ensemble]\nruns: 3\nseed: 5\nbudget: { samples: 32, epochs: 2, batchSize: 8 }\n'
+    ).spec;
+    await runSweep(peft, { runOne: fakeRun, store });
+    store.close();
+
+    // csv of two sweeps: one header, the rows of both, told apart by the sweep column
+    const csv = await deni('export', 'main', 'peft', '--store', src);
+    expect(csv.code).toBe(0);
+    const rows = csv.out.trim().split('\n');
+    expect(rows).toHaveLength(1 + 8 + 3);
+    expect(rows.slice(1).map(r => r.split(',')[0])).toEqual([
+      ...Array(8).fill('main'),
+      ...Array(3).fill('peft')
+    ]);
+
+    const file = path.join(dir, 'runs.jsonl');
+    const exported = await deni(
+      'export',
+      'main',
+      'peft',
+      '--format',
+      'jsonl',
+      '--store',
+      src,
+      '--out',
+      file
+    );
+    expect(exported.code).toBe(0);
+    const headers = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l))
+      .filter(l => 'format' in l);
+    expect(headers.map(h => h.sweep)).toEqual(['main', 'peft']);
+
+    const dst = path.join(dir, 'dst.sqlite');
+    const imported = await deni('import', file, '--store', dst);
+    expect(imported.code).toBe(0);
+    expect(imported.out.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^sweep main: 8 run\(s\) imported, 0 identical skipped \(sweep added\) into /
+      ),
+      expect.stringMatching(
+        /^sweep peft: 3 run\(s\) imported, 0 identical skipped \(sweep added\) into /
+      )
+    ]);
+    const listed = await deni('sweeps', '--store', dst, '--json');
+    expect(
+      (JSON.parse(listed.out) as { name: string; done: number }[])
+        .map(s => [s.name, s.done])
+        .sort()
+    ).toEqual([
+      ['main', 8],
+      ['peft', 3]
+    ]);
+
+    const twice = await deni('export', 'main', 'main', '--store', src);
+    expect(twice.code).toBe(EXIT_CODES.usage);
+    expect(twice.err).toMatch(/sweep "main" is named twice/);
+    const unknown = await deni('export', 'main', 'nope', '--store', src);
+    expect(unknown.code).toBe(EXIT_CODES.store);
+    expect(unknown.err).toMatch(
+      /no sweep named "nope" .* known sweeps: main, peft/
+    );
+    expect((await deni('export')).err).toMatch(
+      /missing required argument 'sweep'/
+    );
   });
 
   it('exits 1 when runs fail, naming them', async () => {
