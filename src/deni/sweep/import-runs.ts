@@ -41,7 +41,7 @@ interface ISection {
   runLines: number[];
 }
 
-/** A header line as found in the file, before its fields are checked. */
+/** Checks a header line: the format tag, a version this deni reads, and sweep, spec and total. */
 function checkHeader(
   value: Partial<IRunsHeader>,
   line: number,
@@ -74,6 +74,7 @@ function checkHeader(
   return value as IRunsHeader;
 }
 
+/** Checks a run line: position, runSpec with its key, and a stored row of the same key (or null). */
 function checkRunLine(
   value: Partial<IRunLine>,
   line: number,

@@ -18,7 +18,7 @@ export const RUNS_FORMAT = 'deni-runs';
 /** Version of the format; `deni import` refuses files from a newer version. */
 export const RUNS_FORMAT_VERSION = 1;
 
-/** The header line. */
+/** The header line of a sweep's section. */
 export interface IRunsHeader {
   format: typeof RUNS_FORMAT;
   version: number;
