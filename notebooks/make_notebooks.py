@@ -230,12 +230,8 @@ this comparison is about out of the stored report.
 """
 
 
-def summary_cell(sweep: str, focus: str) -> str:
-    return f"""
-// The claim in numbers: std and mean against default, and cost against default and ensemble.
-const report = await deni.report(`{sweep}-${{profile}}`);
-const rows = report.stats.map(s => ({{
-  config: `${{s.dataset}} / ${{s.model.split('/').pop()}} / ${{s.tuning}}`,
+# The columns every summary cell shows of a report's statistics row `s`.
+STAT_COLUMNS = """
   strategy: s.strategy,
   runs: s.runs,
   mean: +s.mean.toFixed(2),
@@ -244,6 +240,16 @@ const rows = report.stats.map(s => ({{
   'std vs default': s.stdVsDefault === undefined ? null : +s.stdVsDefault.toFixed(2),
   'variance p': s.varianceP === undefined ? null : +s.varianceP.toFixed(3),
   'cost vs default': s.costVsDefault === undefined ? null : +s.costVsDefault.toFixed(2)
+""".strip("\n")
+
+
+def summary_cell(sweep: str, focus: str) -> str:
+    return f"""
+// The claim in numbers: std and mean against default, and cost against default and ensemble.
+const report = await deni.report(`{sweep}-${{profile}}`);
+const rows = report.stats.map(s => ({{
+  config: `${{s.dataset}} / ${{s.model.split('/').pop()}} / ${{s.tuning}}`,
+{STAT_COLUMNS}
 }}));
 display.markdown({json.dumps(focus)});
 rows
@@ -755,19 +761,12 @@ for (const name of [`cpu-study-${profile}`, `cpu-study-lora-${profile}`, `cpu-st
     rows.push({
       sweep: name,
       config: `${s.dataset} / ${s.tuning}`,
-      strategy: s.strategy,
-      runs: s.runs,
-      mean: +s.mean.toFixed(2),
-      std: +s.std.toFixed(2),
-      failed: s.failed,
-      'std vs default': s.stdVsDefault === undefined ? null : +s.stdVsDefault.toFixed(2),
-      'variance p': s.varianceP === undefined ? null : +s.varianceP.toFixed(3),
-      'cost vs default': s.costVsDefault === undefined ? null : +s.costVsDefault.toFixed(2)
+__STAT_COLUMNS__
     });
   }
 }
 rows
-"""
+""".replace("__STAT_COLUMNS__", "\n".join("    " + line for line in STAT_COLUMNS.split("\n")))
         ),
     ]
     return notebook(cells)
