@@ -49,15 +49,8 @@ def notebook(cells):
 # fewer ensemble members (K) to fit the CPU; `paper` keeps every paper default.
 # --------------------------------------------------------------------------------------------
 
-PARAMETERS = """
-// Parameters (papermill-style: this cell is tagged `parameters`).
-// 'quick': minutes on a 2-core CPU, built-in data; 'paper': the paper's protocol (GPU machine);
-// 'tiny': seconds, a tiny random BERT (used by the test suite).
-const profile = 'quick';
-"""
-
-PROFILES = """
-// What each profile runs; the %%deni sweep cells below read `P` through ${...} interpolation.
+# The tiny profiles' model: a fixture of the repository, found from the notebook's folder upwards.
+FIXTURE_FUNCTION = """
 const { resolve } = require('node:path');
 const { existsSync } = require('node:fs');
 
@@ -68,10 +61,22 @@ function fixture(relative: string): string {
       return resolve(dir, relative);
     }
     if (resolve(dir, '..') === dir) {
-      throw new Error(`${relative} not found above ${process.cwd()}; run \`bash scripts/prepare-models.sh\``);
+      throw new Error(`${relative} not found above ${process.cwd()}; run \\`bash scripts/prepare-models.sh\\``);
     }
   }
 }
+""".strip("\n")
+
+PARAMETERS = """
+// Parameters (papermill-style: this cell is tagged `parameters`).
+// 'quick': minutes on a 2-core CPU, built-in data; 'paper': the paper's protocol (GPU machine);
+// 'tiny': seconds, a tiny random BERT (used by the test suite).
+const profile = 'quick';
+"""
+
+PROFILES = """
+// What each profile runs; the %%deni sweep cells below read `P` through ${...} interpolation.
+${FIXTURE}
 
 type Budget = {
   samples?: number;
@@ -164,6 +169,9 @@ const executor = P.workers ? { kind: 'local', workers: P.workers } : 'local';
 """
 
 
+PROFILES = PROFILES.replace("${FIXTURE}", FIXTURE_FUNCTION)
+
+
 def profile_cells():
     return [
         md(
@@ -222,12 +230,8 @@ this comparison is about out of the stored report.
 """
 
 
-def summary_cell(sweep: str, focus: str) -> str:
-    return f"""
-// The claim in numbers: std and mean against default, and cost against default and ensemble.
-const report = await deni.report(`{sweep}-${{profile}}`);
-const rows = report.stats.map(s => ({{
-  config: `${{s.dataset}} / ${{s.model.split('/').pop()}} / ${{s.tuning}}`,
+# The columns every summary cell shows of a report's statistics row `s`.
+STAT_COLUMNS = """
   strategy: s.strategy,
   runs: s.runs,
   mean: +s.mean.toFixed(2),
@@ -236,6 +240,16 @@ const rows = report.stats.map(s => ({{
   'std vs default': s.stdVsDefault === undefined ? null : +s.stdVsDefault.toFixed(2),
   'variance p': s.varianceP === undefined ? null : +s.varianceP.toFixed(3),
   'cost vs default': s.costVsDefault === undefined ? null : +s.costVsDefault.toFixed(2)
+""".strip("\n")
+
+
+def summary_cell(sweep: str, focus: str) -> str:
+    return f"""
+// The claim in numbers: std and mean against default, and cost against default and ensemble.
+const report = await deni.report(`{sweep}-${{profile}}`);
+const rows = report.stats.map(s => ({{
+  config: `${{s.dataset}} / ${{s.model.split('/').pop()}} / ${{s.tuning}}`,
+{STAT_COLUMNS}
 }}));
 display.markdown({json.dumps(focus)});
 rows
@@ -535,6 +549,229 @@ and a single-model prediction. The claim to check: each part helps on its own an
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Study II: the paper's central comparison at a budget where DENI's mechanism applies, on a CPU.
+# --------------------------------------------------------------------------------------------
+
+CPU_STUDY_PARAMETERS = """
+// Parameters (papermill-style: this cell is tagged `parameters`).
+// 'cpu': the study as measured for EXPERIMENTS.md (hours on a 2-core CPU; its runs are committed in
+// experiments/cpu-study/runs.jsonl, so `deni import` makes re-executing it instant);
+// 'tiny': seconds, a tiny random BERT (used by the test suite).
+const profile = 'cpu';
+"""
+
+CPU_STUDY_PROFILES = """
+// What each profile runs; the three %%deni sweep cells read `S` through ${...} interpolation.
+${FIXTURE}
+
+type Budget = { samples: number; epochs: number; batchSize: number; maxLength?: number; testSamples?: number; learningRate?: number };
+type Study = {
+  /** Data sets of the main comparison (full fine-tuning). */
+  datasets: string[];
+  /** The data set of the LoRA comparison and of the paper-schedule check. */
+  focus: string;
+  model: string;
+  runs: number;
+  /** Runs of the paper-schedule check (T = 1,250). */
+  paperRuns: number;
+  /** Ensemble size of ensemble, DE, NI and DENI, the same everywhere. */
+  K: number;
+  /** The study's budget (T = epochs x samples / batch) and its one learning rate. */
+  budget: Budget;
+  /** The paper's budget (1,000 samples x 10 epochs, batch 8: T = 1,250). */
+  paperBudget: Budget;
+  backend: string;
+  workers?: number;
+};
+
+// The learning rate was chosen once, before the study, on a data set outside it (spam-assassin):
+// default runs at T = 250 with 1e-5, 3e-5 and 1e-4 (EXPERIMENTS.md, Study II).
+const LEARNING_RATE = 0.00003;
+const studies: Record<string, Study> = {
+  cpu: {
+    datasets: ['uci-sentiment', 'brown-coarse'],
+    focus: 'uci-sentiment',
+    model: 'minilm-l6',
+    runs: 10,
+    paperRuns: 5,
+    K: 5,
+    budget: { samples: 200, epochs: 10, batchSize: 8, learningRate: LEARNING_RATE },
+    paperBudget: { samples: 1000, epochs: 10, batchSize: 8, learningRate: LEARNING_RATE },
+    backend: 'tensorflow'
+  },
+  tiny: {
+    datasets: ['uci-sentiment'],
+    focus: 'uci-sentiment',
+    // A getter: the fixture is looked up only when this profile is used.
+    get model() {
+      return fixture('fixtures/models/tiny-bert');
+    },
+    runs: 2,
+    paperRuns: 2,
+    K: 3,
+    budget: { samples: 16, epochs: 3, batchSize: 4, maxLength: 16, testSamples: 32, learningRate: 0.001 },
+    // T = 400 steps of batch 1: the smallest T where the paper's NI cycles fit.
+    paperBudget: { samples: 40, epochs: 10, batchSize: 1, maxLength: 16, testSamples: 32, learningRate: 0.001 },
+    backend: 'wasm',
+    workers: 1
+  }
+};
+if (!(profile in studies)) {
+  throw new Error(`profile is ${JSON.stringify(profile)}; valid: ${Object.keys(studies).join(', ')}`);
+}
+const S = studies[profile];
+const T = S.budget.epochs * Math.ceil(S.budget.samples / S.budget.batchSize);
+const executor = S.workers ? { kind: 'local', workers: S.workers } : 'local';
+const withK = (name: string, schedule?: string) =>
+  ({ name, params: { K: S.K, ...(schedule ? { schedule } : {}) } });
+({ profile, T, K: S.K, runs: S.runs, datasets: S.datasets, budget: S.budget })
+"""
+
+
+CPU_STUDY_PROFILES = CPU_STUDY_PROFILES.replace("${FIXTURE}", FIXTURE_FUNCTION)
+
+
+def cpu_study():
+    cells = [
+        md(
+            """
+# Study II: DENI against its baselines at a budget where its mechanism applies
+
+The paper's central comparison (Pecher et al., EMNLP 2024 Findings, Table 1 and the ablation), measured
+on a CPU: MiniLM-L6 fully fine-tuned on 200 labelled samples for 10 epochs (T = 250 optimiser steps)
+on two built-in data sets of different kinds, with
+
+* **default**: plain fine-tuning;
+* **ensemble**: K independently trained models voting;
+* **DENI**: noisy interpolation cycles in 30-60 % of training and a delayed ensemble of K noisy
+  copies from 90 %, on its `relative` schedule (every step constant the paper's fraction of T);
+* **DE** and **NI** alone, with the same K and schedule (the ablation).
+
+Then LoRA (the paper's BERT-style settings) on one data set, default against DENI, for the claim that
+mitigation matters more for PEFT; and one configuration at the paper's own budget and constants
+(T = 1,250, `schedule: paper`). `EXPERIMENTS.md` reports what the `cpu` profile measured.
+"""
+        ),
+        code(CPU_STUDY_PARAMETERS, tags=["parameters"]),
+        md(
+            """
+The profile table. Every strategy and data set shares the run seeds (run i of default and run i of
+DENI start from the same initialisation, data order and dropout), the split and the labelled samples.
+"""
+        ),
+        code(CPU_STUDY_PROFILES),
+        md(
+            """
+## What each strategy does at this budget
+`%deni plan` prints the schedule and cost of each strategy without training: at T = 250 the relative
+schedule gives two NI cycles of 25 steps (from step 75) and a delayed ensemble from step 225.
+"""
+        ),
+        code(
+            "%deni plan default,ensemble,de,ni,deni --samples ${S.budget.samples} --epochs ${S.budget.epochs} "
+            "--batch ${S.budget.batchSize} --K ${S.K} --schedule relative"
+        ),
+        md(
+            """
+## 1. The main comparison (full fine-tuning)
+Runs already in the result store (`.deni/results.sqlite` beside this notebook) are reused; to read
+the committed runs instead of training them, `%deni import ../experiments/cpu-study/runs.jsonl` first
+(or `deni import` on the command line).
+"""
+        ),
+        code(
+            "\n".join(
+                [
+                    "%%deni sweep",
+                    "name: cpu-study-${profile}",
+                    "dataset: ${S.datasets}",
+                    "model: ${S.model}",
+                    "tuning: full",
+                    "strategies: ${['default', withK('ensemble'), withK('deni', 'relative'), withK('de', 'relative'), withK('ni', 'relative')]}",
+                    "runs: ${S.runs}",
+                    "seed: 2024",
+                    "budget: ${S.budget}",
+                    "backend: ${S.backend}",
+                    "executor: ${executor}",
+                ]
+            )
+        ),
+        md(
+            """
+## 2. LoRA: does mitigation matter more for PEFT?
+LoRA with the paper's settings for BERT-style models (r 8, alpha 8, dropout 0.1 on the query and value
+projections; learning rate 1e-4), default against DENI with the same K and schedule.
+"""
+        ),
+        code(
+            "\n".join(
+                [
+                    "%%deni sweep",
+                    "name: cpu-study-lora-${profile}",
+                    "dataset: ${S.focus}",
+                    "model: ${S.model}",
+                    "tuning: lora",
+                    "strategies: ${['default', withK('deni', 'relative')]}",
+                    "runs: ${S.runs}",
+                    "seed: 2024",
+                    "budget: ${{ ...S.budget, learningRate: undefined }}",
+                    "backend: ${S.backend}",
+                    "executor: ${executor}",
+                ]
+            )
+        ),
+        md(
+            """
+## 3. The paper's own schedule
+At the paper's budget (1,000 labelled samples x 10 epochs, batch 8: T = 1,250) the paper's absolute
+constants apply as published (`schedule: paper`: NI cycles of 125 steps, noise annealed by the step).
+"""
+        ),
+        code(
+            "\n".join(
+                [
+                    "%%deni sweep",
+                    "name: cpu-study-paper-t-${profile}",
+                    "dataset: ${S.focus}",
+                    "model: ${S.model}",
+                    "tuning: full",
+                    "strategies: ${['default', withK('deni', 'paper')]}",
+                    "runs: ${S.paperRuns}",
+                    "seed: 2024",
+                    "budget: ${S.paperBudget}",
+                    "backend: ${S.backend}",
+                    "executor: ${executor}",
+                ]
+            )
+        ),
+        md(
+            """
+## The answers in numbers
+Std and mean of each strategy against default (and DENI against the ensemble), with the report's
+bootstrap intervals and tests; cost as measured model-steps and wall time.
+"""
+        ),
+        code(
+            """
+const rows = [];
+for (const name of [`cpu-study-${profile}`, `cpu-study-lora-${profile}`, `cpu-study-paper-t-${profile}`]) {
+  const report = await deni.report(name);
+  for (const s of report.stats) {
+    rows.push({
+      sweep: name,
+      config: `${s.dataset} / ${s.tuning}`,
+__STAT_COLUMNS__
+    });
+  }
+}
+rows
+""".replace("__STAT_COLUMNS__", "\n".join("    " + line for line in STAT_COLUMNS.split("\n")))
+        ),
+    ]
+    return notebook(cells)
+
+
 NOTEBOOKS = {
     "quickstart.ipynb": quickstart,
     "full-strategies.ipynb": full_strategies,
@@ -542,6 +779,7 @@ NOTEBOOKS = {
     "deni-augmentation.ipynb": deni_augmentation,
     "cost-vs-stability.ipynb": cost_vs_stability,
     "ablations.ipynb": ablations,
+    "cpu-study.ipynb": cpu_study,
 }
 
 

@@ -4,10 +4,11 @@
 # an empty store, timed from the command's start to its end. Also prints the estimate of the FIRST
 # measurement (what the cache would have given) against every repetition. One JSON line each.
 # Usage: bash bench/plan/estimate-vs-measured.sh [N=4] > bench/plan/results.jsonl
+# KEEP=<file> keeps the first repetition's store there (the quick-start's runs, for `deni export`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-4}
-SPEC=bench/plan/quickstart.yaml
+SPEC=experiments/quickstart/sweep.yaml
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 first=""
@@ -19,6 +20,9 @@ for i in $(seq 1 "$N"); do
   t0=$(date +%s.%N)
   node dist/cli.mjs sweep "$SPEC" --store "$TMP/r$i.sqlite" --no-progress >/dev/null
   t1=$(date +%s.%N)
+  if [ "$i" = 1 ] && [ -n "${KEEP:-}" ]; then
+    cp "$TMP/r1.sqlite" "$KEEP"
+  fi
   load1=$(cut -d' ' -f1 /proc/loadavg)
   node -e '
     const [i, est, first, t0, t1, l0, l1] = process.argv.slice(1).map(Number);

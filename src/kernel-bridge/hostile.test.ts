@@ -3,29 +3,11 @@
  * idle status, the heartbeat answers while a cell spins, and afterwards the kernel still
  * answers `1 + 1`. Each case is a cell a user could type (or paste) by mistake.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IMessage } from './protocol/messages';
-import {
-  IRunningKernel,
-  buildKernel,
-  isIdle,
-  removeBuild,
-  startKernelProcess
-} from './testing/kernel-client';
+import { isIdle, kernelForTests } from './testing/kernel-client';
 
-let script: string;
-let k: IRunningKernel;
-
-beforeAll(async () => {
-  script = await buildKernel();
-  k = await startKernelProcess(script);
-}, 120_000);
-
-afterAll(() => {
-  k?.client.close();
-  k?.child.kill('SIGKILL');
-  removeBuild(script);
-});
+const kernel = kernelForTests();
 
 const EXECUTE = {
   silent: false,
@@ -44,34 +26,43 @@ function streamText(iopub: IMessage[], name = 'stdout'): string {
 
 /** The kernel still computes after the hostile cell. */
 async function stillAlive(): Promise<void> {
-  const { reply, iopub } = await k.client.execute('1 + 1', {}, 20_000);
+  const { reply, iopub } = await kernel().client.execute('1 + 1', {}, 20_000);
   expect(reply.content.status).toBe('ok');
   const result = iopub.find(m => m.header.msg_type === 'execute_result');
   expect((result?.content.data as Record<string, string>)['text/plain']).toBe(
     '2'
   );
-  expect(await k.client.ping()).toBe('ping');
+  expect(await kernel().client.ping()).toBe('ping');
 }
 
 /** Runs a cell expected to spin; checks heartbeat during the spin, interrupts over control. */
 async function interruptSpinning(code: string): Promise<IMessage> {
-  const id = await k.client.send('shell', 'execute_request', {
+  const id = await kernel().client.send('shell', 'execute_request', {
     code,
     ...EXECUTE
   });
-  await k.client.waitFor(
+  await kernel().client.waitFor(
     () =>
-      k.client.iopubFor(id).some(m => m.header.msg_type === 'execute_input'),
+      kernel()
+        .client.iopubFor(id)
+        .some(m => m.header.msg_type === 'execute_input'),
     20_000,
     'the cell to start'
   );
   await new Promise(r => setTimeout(r, 500));
   // The main thread spins; the heartbeat (sidecar thread) still answers.
-  expect(await k.client.ping()).toBe('ping');
-  const interrupt = await k.client.request('control', 'interrupt_request', {});
+  expect(await kernel().client.ping()).toBe('ping');
+  const interrupt = await kernel().client.request(
+    'control',
+    'interrupt_request',
+    {}
+  );
   expect(interrupt.reply.content).toEqual({ status: 'ok' });
-  const reply = await k.client.reply(id, 20_000);
-  await k.client.waitFor(() => k.client.iopubFor(id).some(isIdle), 20_000);
+  const reply = await kernel().client.reply(id, 20_000);
+  await kernel().client.waitFor(
+    () => kernel().client.iopubFor(id).some(isIdle),
+    20_000
+  );
   return reply;
 }
 
@@ -83,7 +74,7 @@ describe('hostile cells against a real kernel', () => {
   });
 
   it('interrupt_request stops a busy loop after an await, and state survives', async () => {
-    await k.client.execute('const kept = 41');
+    await kernel().client.execute('const kept = 41');
     const reply = await interruptSpinning(
       'await new Promise(r => setTimeout(r, 10)); for (;;) { Math.sqrt(2) }'
     );
@@ -91,7 +82,7 @@ describe('hostile cells against a real kernel', () => {
       status: 'error',
       ename: 'KeyboardInterrupt'
     });
-    const { iopub } = await k.client.execute('kept + 1');
+    const { iopub } = await kernel().client.execute('kept + 1');
     const result = iopub.find(m => m.header.msg_type === 'execute_result');
     expect((result?.content.data as Record<string, string>)['text/plain']).toBe(
       '42'
@@ -100,7 +91,7 @@ describe('hostile cells against a real kernel', () => {
   });
 
   it('delivers 50,000 console.log lines and the final idle', async () => {
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       'for (let i = 0; i < 50000; i++) console.log("line " + i)',
       {},
       60_000
@@ -117,7 +108,7 @@ describe('hostile cells against a real kernel', () => {
   });
 
   it('caps a cell that prints megabytes with a visible "output truncated" line', async () => {
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       'for (let i = 0; i < 30; i++) console.log("x".repeat(100000))',
       {},
       60_000
@@ -129,7 +120,7 @@ describe('hostile cells against a real kernel', () => {
   });
 
   it('caps displays and coalesces display updates', async () => {
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       'for (let i = 0; i < 3000; i++) display(i); for (let i = 0; i < 5000; i++) display.update("p", i)',
       {},
       60_000
@@ -154,7 +145,9 @@ describe('hostile cells against a real kernel', () => {
   ])(
     '%s raises a readable error instead of ending the kernel',
     async (code, message) => {
-      const { reply } = await k.client.execute(code, { stop_on_error: false });
+      const { reply } = await kernel().client.execute(code, {
+        stop_on_error: false
+      });
       expect(reply.content.status).toBe('error');
       expect(String(reply.content.evalue)).toMatch(message);
       await stillAlive();
@@ -174,7 +167,9 @@ describe('hostile cells against a real kernel', () => {
     'new Proxy({}, { get() { throw new Error("value cannot be shown") } })',
     '({ toString() { throw 1 }, [Symbol.toPrimitive]() { throw 1 } })'
   ])('replies to a cell that throws something hostile: %s', async code => {
-    const { reply } = await k.client.execute(code, { stop_on_error: false });
+    const { reply } = await kernel().client.execute(code, {
+      stop_on_error: false
+    });
     expect(['ok', 'error']).toContain(reply.content.status);
     await stillAlive();
   });
@@ -198,7 +193,7 @@ describe('hostile cells against a real kernel', () => {
   ])(
     'replies to %s',
     async code => {
-      const { reply } = await k.client.execute(
+      const { reply } = await kernel().client.execute(
         code,
         { stop_on_error: false },
         120_000
@@ -210,7 +205,7 @@ describe('hostile cells against a real kernel', () => {
   );
 
   it('rejects %%deni sweep options it does not know, naming the valid ones', async () => {
-    const { reply } = await k.client.execute(
+    const { reply } = await kernel().client.execute(
       '%%deni sweep --nmae x\nname: a\ndataset: uci-sentiment',
       { stop_on_error: false }
     );
@@ -221,20 +216,22 @@ describe('hostile cells against a real kernel', () => {
   });
 
   it('ignores a replayed, correctly signed execute_request', async () => {
-    await k.client.execute('globalThis.replays = 0');
-    const id = await k.client.send(
+    await kernel().client.execute('globalThis.replays = 0');
+    const id = await kernel().client.send(
       'shell',
       'execute_request',
       { code: 'replays += 1', ...EXECUTE },
       { times: 2 }
     );
-    await k.client.reply(id);
-    await k.client.waitFor(() => k.client.iopubFor(id).some(isIdle));
-    const { iopub } = await k.client.execute('replays');
+    await kernel().client.reply(id);
+    await kernel().client.waitFor(() =>
+      kernel().client.iopubFor(id).some(isIdle)
+    );
+    const { iopub } = await kernel().client.execute('replays');
     const result = iopub.find(m => m.header.msg_type === 'execute_result');
     expect((result?.content.data as Record<string, string>)['text/plain']).toBe(
       '1'
     );
-    expect(k.stderr()).toMatch(/replayed message rejected/);
+    expect(kernel().stderr()).toMatch(/replayed message rejected/);
   });
 });

@@ -93,6 +93,13 @@ export interface IKernelIOOptions {
 /** Frames of a stream on the iopub socket before ZeroMQ drops messages (PUB never blocks). */
 const IOPUB_HIGH_WATER_MARK = 100_000;
 
+/** How a display is sent: its id, whether it updates an earlier one, its metadata. */
+export interface IDisplayOptions {
+  displayId?: string;
+  update?: boolean;
+  metadata?: JsonObject;
+}
+
 /** The sockets of one kernel, bound to the ports of its connection file. */
 export class KernelIO {
   readonly session: string;
@@ -311,11 +318,7 @@ export class KernelIO {
   display(
     parent: IHeader | undefined,
     data: MimeBundle,
-    options: {
-      displayId?: string;
-      update?: boolean;
-      metadata?: JsonObject;
-    } = {}
+    options: IDisplayOptions = {}
   ): Promise<void> {
     const transient: JsonObject = options.displayId
       ? { display_id: options.displayId }

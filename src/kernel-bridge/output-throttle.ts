@@ -4,7 +4,7 @@
  * coalesced, and a cell's output is capped with a visible "output truncated" line. Status
  * messages pass straight through after the pending output, so `idle` is never lost or early.
  */
-import type { KernelIO } from './kernel-io';
+import type { IDisplayOptions, KernelIO } from './kernel-io';
 import type {
   IErrorContent,
   IHeader,
@@ -170,11 +170,7 @@ export class OutputThrottle {
   display(
     parent: IHeader | undefined,
     data: MimeBundle,
-    options: {
-      displayId?: string;
-      update?: boolean;
-      metadata?: JsonObject;
-    } = {}
+    options: IDisplayOptions = {}
   ): Promise<void> {
     if (options.update && options.displayId) {
       // Only the latest state of a display matters: a progress bar updated 10,000 times in a

@@ -4,30 +4,12 @@
  * progress display as an `error` report bundle (never left "running") with an error reply.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPORT_MIME, type IReportBundle } from '../deni/report/types';
 import { IMessage } from './protocol/messages';
-import {
-  IRunningKernel,
-  buildKernel,
-  removeBuild,
-  startKernelProcess
-} from './testing/kernel-client';
+import { kernelForTests } from './testing/kernel-client';
 
-let script: string;
-let k: IRunningKernel;
-
-beforeAll(async () => {
-  script = await buildKernel();
-  k = await startKernelProcess(script);
-});
-
-afterAll(async () => {
-  k?.client.close();
-  k?.child.kill('SIGTERM');
-  await k?.exited;
-  removeBuild(script);
-});
+const kernel = kernelForTests();
 
 function displays(iopub: IMessage[]): IMessage[] {
   return iopub.filter(m =>
@@ -48,7 +30,7 @@ interface IPlanEntry {
 
 describe('%deni plan options', () => {
   it('replies with the plans as application/json with --json and accepts --tuning', async () => {
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       '%deni plan default,ensemble --samples 64 --epochs 2 --batch 8 --tuning lora --json'
     );
     expect(reply.content.status).toBe('ok');
@@ -69,7 +51,7 @@ describe('%deni plan options', () => {
   });
 
   it('gives each strategy the parameters it declares (--schedule reaches DENI only)', async () => {
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       '%deni plan default,deni --samples 200 --epochs 10 --schedule relative --json'
     );
     expect(reply.content.status).toBe('ok');
@@ -81,7 +63,9 @@ describe('%deni plan options', () => {
         e => (e as { kind: string }).kind === 'average'
       )
     ).toHaveLength(2);
-    const bad = await k.client.execute('%deni plan default,deni --nope 1');
+    const bad = await kernel().client.execute(
+      '%deni plan default,deni --nope 1'
+    );
     expect(bad.reply.content.status).toBe('error');
     expect(String(bad.reply.content.evalue)).toMatch(
       /no strategy of default, deni has a parameter 'nope'/
@@ -89,13 +73,17 @@ describe('%deni plan options', () => {
   });
 
   it('keeps text-only output without --json and rejects an unknown tuning method', async () => {
-    const text = await k.client.execute('%deni plan default --tuning ia3');
+    const text = await kernel().client.execute(
+      '%deni plan default --tuning ia3'
+    );
     expect(text.reply.content.status).toBe('ok');
     const data = dataOf(displays(text.iopub)[0]);
     expect(data['application/json']).toBeUndefined();
     expect(data['text/plain']).toMatch(/tuning: ia3/);
 
-    const bad = await k.client.execute('%deni plan default --tuning adapters');
+    const bad = await kernel().client.execute(
+      '%deni plan default --tuning adapters'
+    );
     expect(bad.reply.content.status).toBe('error');
     expect(bad.reply.content.evalue).toMatch(
       /--tuning is "adapters"; valid tuning methods: full, lora, ia3, unipelt/
@@ -103,13 +91,13 @@ describe('%deni plan options', () => {
   });
 
   it('documents and completes --tuning and --json', async () => {
-    const help = await k.client.execute('%deni help plan');
+    const help = await kernel().client.execute('%deni help plan');
     const text = String(dataOf(displays(help.iopub)[0])['text/plain']);
     expect(text).toMatch(/--tuning full\|lora\|ia3\|unipelt/);
     expect(text).toMatch(/--json/);
     const complete = async (code: string) =>
       (
-        await k.client.request('shell', 'complete_request', {
+        await kernel().client.request('shell', 'complete_request', {
           code,
           cursor_pos: code.length
         })
@@ -122,7 +110,7 @@ describe('%deni plan options', () => {
 
 describe('a failing %%deni sweep', () => {
   it('turns the progress display into an error bundle and replies with an error', async () => {
-    const store = join(k.dir, 'failing.sqlite');
+    const store = join(kernel().dir, 'failing.sqlite');
     const sweep = [
       '%%deni sweep',
       'name: failing',
@@ -135,7 +123,7 @@ describe('a failing %%deni sweep', () => {
       'executor: { kind: local, workers: 1 }',
       `store: ${store}`
     ].join('\n');
-    const { reply, iopub } = await k.client.execute(sweep, {}, 240_000);
+    const { reply, iopub } = await kernel().client.execute(sweep, {}, 240_000);
     expect(reply.content.status).toBe('error');
     expect(String(reply.content.evalue)).toMatch(/no-such-model-for-this-test/);
 
@@ -170,9 +158,9 @@ describe('a failing %%deni sweep', () => {
       'runs: 1',
       'budget: { samples: 16, epochs: 1, batchSize: 8, maxLength: 16 }',
       // A store under a regular file cannot be created: runSweep throws before any run.
-      `store: ${join(k.dir, 'kernel-connection.json', 'x.sqlite')}`
+      `store: ${join(kernel().dir, 'kernel-connection.json', 'x.sqlite')}`
     ].join('\n');
-    const { reply, iopub } = await k.client.execute(sweep, {}, 120_000);
+    const { reply, iopub } = await kernel().client.execute(sweep, {}, 120_000);
     expect(reply.content.status).toBe('error');
     const shown = displays(iopub);
     expect(shown.length).toBeGreaterThan(1);
@@ -185,7 +173,7 @@ describe('a failing %%deni sweep', () => {
 
 describe('study plans in the kernel', () => {
   it('%deni plan --detect-std-ratio gives the runs a variance question needs', async () => {
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       '%deni plan --detect-std-ratio 0.5 --power 0.8'
     );
     expect(reply.content.status).toBe('ok');
@@ -197,14 +185,16 @@ describe('study plans in the kernel', () => {
     expect(data['text/plain']).toMatch(
       new RegExp(`runs needed: ${study.power.runs} per strategy`)
     );
-    const bad = await k.client.execute('%deni plan --detect-std-ratio 1');
+    const bad = await kernel().client.execute(
+      '%deni plan --detect-std-ratio 1'
+    );
     expect(bad.reply.content.status).toBe('error');
     expect(bad.reply.content.evalue).toMatch(/positive number other than 1/);
   });
 
   it('%%deni plan prices a sweep on this machine and warns when its runs are too few', async () => {
     const tiny = join(__dirname, '../../fixtures/models/tiny-bert');
-    const { reply, iopub } = await k.client.execute(
+    const { reply, iopub } = await kernel().client.execute(
       [
         '%%deni plan --detect-std-ratio 0.5',
         'name: planned',
@@ -241,7 +231,7 @@ describe('study plans in the kernel', () => {
   }, 120_000);
 
   it('%deni datasets/models --json list what the pickers offer', async () => {
-    const ds = await k.client.execute('%deni datasets --json');
+    const ds = await kernel().client.execute('%deni datasets --json');
     const sets = (
       dataOf(displays(ds.iopub)[0])['application/json'] as {
         choices: { id: string; availability: string; size: number }[];
@@ -251,7 +241,7 @@ describe('study plans in the kernel', () => {
     expect(uci?.availability).toBe('offline');
     expect(uci?.size).toBeGreaterThan(0);
     expect(sets.some(s => s.availability !== 'offline')).toBe(true);
-    const ms = await k.client.execute('%deni models --json');
+    const ms = await kernel().client.execute('%deni models --json');
     const models = (
       dataOf(displays(ms.iopub)[0])['application/json'] as {
         choices: { name: string; cached: boolean }[];

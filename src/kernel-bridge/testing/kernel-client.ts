@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 import { Dealer, Request, Subscriber } from 'zeromq';
 import { IConnectionInfo } from '../protocol/connection';
 import { IMessage, JsonObject } from '../protocol/messages';
@@ -348,4 +349,31 @@ export async function startKernelProcess(
   const client = new KernelClient(info);
   await client.ready();
   return { child, client, stderr: () => err, dir, exited };
+}
+
+/**
+ * One kernel process for the tests of a file: built and started before them, killed and its build
+ * removed after them. Returns the running kernel's getter (it exists once the tests run).
+ */
+export function kernelForTests(): () => IRunningKernel {
+  let script = '';
+  let k: IRunningKernel | undefined;
+  beforeAll(async () => {
+    script = await buildKernel();
+    k = await startKernelProcess(script);
+  }, 120_000);
+  afterAll(async () => {
+    k?.client.close();
+    k?.child.kill('SIGKILL');
+    await k?.exited;
+    if (script) {
+      removeBuild(script);
+    }
+  });
+  return () => {
+    if (!k) {
+      throw new Error('the test kernel has not started (beforeAll failed)');
+    }
+    return k;
+  };
 }
