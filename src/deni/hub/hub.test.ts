@@ -5,7 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IHubStandIn, startHubStandIn } from './hub-standin.testutil';
+import {
+  type IHubStandIn,
+  recorded,
+  startHubStandIn
+} from './hub-standin.testutil';
 import { accessError } from './errors';
 import { resolveParquet } from './parquet';
 import { chooseModelFiles } from './model-files';
@@ -198,6 +202,22 @@ describe('Hub client', () => {
       { endpoint: hub.endpoint, cacheDir: tmp() }
     );
     expect(atCommit.extra.splits).toEqual(expected);
+  });
+
+  it('picks the files deni needs from the recorded sibling list of bert-base-uncased', () => {
+    // The Hub's recorded /api/models answer (16 files, Core ML package folders included).
+    const { siblings } = recorded().models['google-bert/bert-base-uncased'];
+    expect(siblings).toContain(
+      'coreml/fill-mask/float32_model.mlpackage/Manifest.json'
+    );
+    expect(chooseModelFiles('google-bert/bert-base-uncased', siblings)).toEqual(
+      [
+        'config.json',
+        'tokenizer.json',
+        'model.safetensors',
+        'tokenizer_config.json'
+      ]
+    );
   });
 
   it('error sentences and model file choice', () => {
