@@ -1,5 +1,9 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import {
+  hasDeniKernel,
+  openSweepWidgetOnNewDeniNotebook
+} from './deni-kernel-steps';
 
 /**
  * The seed-sweep widget plans the study from the real DENI kernel: the data set and model
@@ -8,33 +12,6 @@ import type { Page } from '@playwright/test';
  * before a sweep that cannot answer its question, and a tiny sweep runs after "Run anyway".
  * A local CSV is picked through JupyterLab's file dialog, its columns read from the header.
  */
-
-interface IWindow {
-  jupyterapp: {
-    commands: {
-      execute(id: string, args?: Record<string, unknown>): Promise<unknown>;
-    };
-    shell: { currentWidget: unknown };
-  };
-}
-
-async function waitForIdleKernel(page: Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const widget = (window as unknown as IWindow).jupyterapp.shell
-            .currentWidget as {
-            sessionContext?: {
-              session?: { kernel?: { status: string } } | null;
-            };
-          } | null;
-          return widget?.sessionContext?.session?.kernel?.status ?? 'none';
-        }),
-      { timeout: 120_000 }
-    )
-    .toBe('idle');
-}
 
 async function fill(page: Page, path: string, value: string): Promise<void> {
   await page
@@ -50,13 +27,8 @@ test.describe('seed-sweep widget plan', () => {
     page,
     tmpPath
   }) => {
-    const specs = (await (
-      await page.request.get('/api/kernelspecs')
-    ).json()) as {
-      kernelspecs: Record<string, unknown>;
-    };
     test.skip(
-      !('deni' in specs.kernelspecs),
+      !(await hasDeniKernel(page)),
       'the DENI kernelspec is not installed'
     );
     test.setTimeout(900_000);
@@ -65,19 +37,7 @@ test.describe('seed-sweep widget plan', () => {
       'text',
       `${tmpPath}/reviews.csv`
     );
-    await page.evaluate(async (cwd: string) => {
-      await (window as unknown as IWindow).jupyterapp.commands.execute(
-        'deni:new-notebook',
-        { cwd }
-      );
-    }, tmpPath);
-    await waitForIdleKernel(page);
-    await page
-      .locator(
-        '.jp-NotebookPanel-toolbar [data-command="deni:open-sweep-widget"]'
-      )
-      .click();
-    const panel = page.locator('.jp-deni-sweep-panel');
+    const panel = await openSweepWidgetOnNewDeniNotebook(page, tmpPath);
 
     // Pickers filled from the kernel: built-in sets offline, paper sets needing a download.
     const setPicker = panel.locator(

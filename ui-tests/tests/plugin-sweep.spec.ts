@@ -1,5 +1,11 @@
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
+import {
+  hasDeniKernel,
+  type IWindow,
+  openSweepWidgetOnNewDeniNotebook,
+  waitForIdleKernel
+} from './deni-kernel-steps';
 import { reloadLab } from './plugin-fixtures';
 
 /**
@@ -8,16 +14,6 @@ import { reloadLab } from './plugin-fixtures';
  * (kernelspec `deni`) through a tiny sweep, a cancelled sweep and a reload, and is skipped with a
  * message while that kernelspec is not installed.
  */
-
-/** The app object galata exposes on the page. */
-interface IWindow {
-  jupyterapp: {
-    commands: {
-      execute(id: string, args?: Record<string, unknown>): Promise<unknown>;
-    };
-    shell: { currentWidget: { title: { label: string } } | null };
-  };
-}
 
 /** An empty notebook on the python kernel (the widget must refuse to run sweeps there). */
 const PYTHON_NOTEBOOK = JSON.stringify({
@@ -91,33 +87,6 @@ async function fillTiny(
   await page
     .locator('.jp-deni-sweep-panel [data-path="backend"] select')
     .selectOption('wasm');
-}
-
-/** Wait until the current notebook's kernel is started and idle. */
-async function waitForIdleKernel(page: Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() => {
-          const widget = (window as unknown as IWindow).jupyterapp.shell
-            .currentWidget as unknown as {
-            sessionContext?: {
-              session?: { kernel?: { status: string } } | null;
-            };
-          } | null;
-          return widget?.sessionContext?.session?.kernel?.status ?? 'none';
-        }),
-      { timeout: 120_000 }
-    )
-    .toBe('idle');
-}
-
-async function hasDeniKernel(page: Page): Promise<boolean> {
-  const response = await page.request.get('/api/kernelspecs');
-  const specs = (await response.json()) as {
-    kernelspecs: Record<string, unknown>;
-  };
-  return 'deni' in specs.kernelspecs;
 }
 
 test.describe('DENI seed-sweep widget', () => {
@@ -234,19 +203,7 @@ test.describe('DENI seed-sweep widget', () => {
       test.setTimeout(900_000);
 
       // A new notebook on the DENI kernel, from our command.
-      await page.evaluate(async (cwd: string) => {
-        await (window as unknown as IWindow).jupyterapp.commands.execute(
-          'deni:new-notebook',
-          { cwd }
-        );
-      }, tmpPath);
-      await waitForIdleKernel(page);
-      await page
-        .locator(
-          '.jp-NotebookPanel-toolbar [data-command="deni:open-sweep-widget"]'
-        )
-        .click();
-      const panel = page.locator('.jp-deni-sweep-panel');
+      const panel = await openSweepWidgetOnNewDeniNotebook(page, tmpPath);
       await expect(panel.locator('.jp-deni-target-kernel')).toHaveText(
         ' (DENI kernel)'
       );

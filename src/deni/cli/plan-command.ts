@@ -25,8 +25,8 @@ function numberOption(name: string, above: number, below: number) {
   };
 }
 
-/** `deni plan --spec / --detect-std-ratio`: runs needed, expected time, warnings. */
-async function studyPlanCommand(opts: {
+/** The options of `deni plan --spec / --detect-std-ratio`. */
+interface IStudyPlanOptions {
   spec?: string;
   detectStdRatio?: number;
   power: number;
@@ -37,7 +37,10 @@ async function studyPlanCommand(opts: {
   measure: boolean;
   remeasure?: boolean;
   json?: boolean;
-}): Promise<void> {
+}
+
+/** `deni plan --spec / --detect-std-ratio`: runs needed, expected time, warnings. */
+async function studyPlanCommand(opts: IStudyPlanOptions): Promise<void> {
   const { planStudy, formatStudyPlan, pilotFromResults } =
     await import('../planning');
   const spec = opts.spec ? readSpec(opts.spec).spec : undefined;
@@ -157,26 +160,18 @@ export const planCommand: CliCommand = program => {
     )
     .option('--json', 'print the plan as JSON')
     .action(
-      async (opts: {
-        strategy?: string;
-        samples: number;
-        epochs: number;
-        batch: number;
-        testSamples?: number;
-        tuning: string;
-        param?: Record<string, number | string | boolean>;
-        schedule?: string;
-        json?: boolean;
-        spec?: string;
-        detectStdRatio?: number;
-        power: number;
-        alpha: number;
-        pilot?: string;
-        store: string;
-        workers?: number;
-        measure: boolean;
-        remeasure?: boolean;
-      }) => {
+      async (
+        opts: IStudyPlanOptions & {
+          strategy?: string;
+          samples: number;
+          epochs: number;
+          batch: number;
+          testSamples?: number;
+          tuning: string;
+          param?: Record<string, number | string | boolean>;
+          schedule?: string;
+        }
+      ) => {
         if (opts.spec || opts.detectStdRatio !== undefined) {
           await studyPlanCommand(opts);
           if (!opts.strategy) {
