@@ -14,10 +14,13 @@ export function repoPage(
 export class HubError extends Error {
   /** HTTP status, when the Hub answered. */
   readonly status?: number;
-  constructor(message: string, status?: number) {
+  /** The Hub's `X-Error-Code` (`RepoNotFound`, `RevisionNotFound`, `EntryNotFound`, `GatedRepo`), when it sent one. */
+  readonly code?: string;
+  constructor(message: string, status?: number, code?: string) {
     super(message);
     this.name = 'HubError';
     this.status = status;
+    this.code = code;
   }
 }
 
@@ -54,5 +57,5 @@ export function accessError(args: {
   } else {
     text = `The ${what} was not found on ${args.endpoint} (HTTP 404): check the name at ${page}; private repositories also answer 404 without a token, so ${login} if it is yours.`;
   }
-  return new HubError(text, args.status);
+  return new HubError(text, args.status, args.errorCode ?? undefined);
 }

@@ -19,6 +19,9 @@ interface IRecordedSet {
 interface IRecordedModel {
   commit: string;
   siblings: string[];
+  /** The Hub's object id and last change, where an answer was recorded (else derived / left out). */
+  _id?: string;
+  lastModified?: string;
 }
 /** The recorded answers (recorded/paper-hub.json). */
 export interface IRecorded {
@@ -302,9 +305,10 @@ export async function startHubStandIn(
         notFound(res, 'RevisionNotFound', 'Revision not found');
       } else {
         json(res, {
-          _id: derivedCommit(`id ${m[1]}`),
+          _id: model._id ?? derivedCommit(`id ${m[1]}`),
           id: m[1],
           sha: model.commit,
+          ...(model.lastModified ? { lastModified: model.lastModified } : {}),
           siblings: model.siblings.map(rfilename => ({ rfilename }))
         });
       }

@@ -5,7 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IHubStandIn, startHubStandIn } from './hub-standin.testutil';
+import {
+  type IHubStandIn,
+  recorded,
+  startHubStandIn
+} from './hub-standin.testutil';
 import { accessError } from './errors';
 import { resolveParquet } from './parquet';
 import { chooseModelFiles } from './model-files';
@@ -33,7 +37,31 @@ beforeAll(async () => {
       )
     );
   }
-  hub = await startHubStandIn({ datasetFiles });
+  // A data set larger than 5 GB: the converter exports only its first 5 GB, into a split folder
+  // named "partial-train" (the recorded allenai/c4 answer of the dataset viewer, see
+  // recorded/README.md), while the split itself is still called "train".
+  datasetFiles.set(
+    'someone/big/en/partial-train/0000.parquet',
+    datasetFiles.get('fancyzhx/dbpedia_14/dbpedia_14/train/0000.parquet')!
+  );
+  datasetFiles.set(
+    'someone/big/en/validation/0000.parquet',
+    datasetFiles.get('fancyzhx/dbpedia_14/dbpedia_14/test/0000.parquet')!
+  );
+  hub = await startHubStandIn({
+    datasetFiles,
+    extraDatasets: {
+      'someone/big': {
+        parquetCommit: null,
+        configs: {
+          en: {
+            train: ['en/partial-train/0000.parquet'],
+            validation: ['en/validation/0000.parquet']
+          }
+        }
+      }
+    }
+  });
 });
 
 afterAll(async () => {
@@ -151,6 +179,45 @@ describe('Hub client', () => {
         { endpoint: hub.endpoint, cacheDir }
       )
     ).rejects.toThrow(/has no revision "c{40}" \(HTTP 404\)/);
+  });
+
+  it('reads a partial export (split folder "partial-train") under its split name, at the ref and at a commit', async () => {
+    const expected = {
+      train: ['en/partial-train/0000.parquet'],
+      validation: ['en/validation/0000.parquet']
+    };
+    const atRef = await resolveParquet(
+      { repo: 'someone/big', config: 'en', fetchHint: 'x' },
+      { endpoint: hub.endpoint, cacheDir: tmp() }
+    );
+    expect(atRef.extra.splits).toEqual(expected);
+    const atCommit = await resolveParquet(
+      {
+        repo: 'someone/big',
+        config: 'en',
+        splits: ['train', 'validation'],
+        revision: hub.commitOf('someone/big'),
+        fetchHint: 'x'
+      },
+      { endpoint: hub.endpoint, cacheDir: tmp() }
+    );
+    expect(atCommit.extra.splits).toEqual(expected);
+  });
+
+  it('picks the files deni needs from the recorded sibling list of bert-base-uncased', () => {
+    // The Hub's recorded /api/models answer (16 files, Core ML package folders included).
+    const { siblings } = recorded().models['google-bert/bert-base-uncased'];
+    expect(siblings).toContain(
+      'coreml/fill-mask/float32_model.mlpackage/Manifest.json'
+    );
+    expect(chooseModelFiles('google-bert/bert-base-uncased', siblings)).toEqual(
+      [
+        'config.json',
+        'tokenizer.json',
+        'model.safetensors',
+        'tokenizer_config.json'
+      ]
+    );
   });
 
   it('error sentences and model file choice', () => {

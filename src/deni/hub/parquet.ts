@@ -46,6 +46,38 @@ function tree(repo: string, revision: string, dir: string, opts: IHubOptions) {
   );
 }
 
+/**
+ * The dataset viewer converts only the first 5 GB of a larger data set and puts those files in a
+ * split folder named `partial-<split>` (e.g. `en/partial-train/0000.parquet`), while the split is
+ * still called `<split>` (its documented `/parquet` answer for allenai/c4, recorded/README.md).
+ */
+const PARTIAL = 'partial-';
+const splitName = (folder: string) =>
+  folder.startsWith(PARTIAL) ? folder.slice(PARTIAL.length) : folder;
+
+/** The Parquet files of one split: its own folder, or the `partial-` folder of a partial export. */
+async function splitFiles(
+  repo: string,
+  rev: string,
+  config: string,
+  split: string,
+  opts: IHubOptions
+): Promise<string[]> {
+  let entries: ITreeEntry[];
+  try {
+    entries = await tree(repo, rev, `${config}/${split}`, opts);
+  } catch (e) {
+    if (!(e instanceof HubError) || e.code !== 'EntryNotFound') {
+      throw e;
+    }
+    entries = await tree(repo, rev, `${config}/${PARTIAL}${split}`, opts);
+  }
+  return entries
+    .filter(en => en.type === 'file' && en.path.endsWith('.parquet'))
+    .map(en => en.path)
+    .sort();
+}
+
 function noConfig(repo: string, config: string, configs: string[]): HubError {
   return new HubError(
     `the Hub data set ${repo} has no config "${config}"; its configs: ${configs.join(', ')} ` +
@@ -84,7 +116,7 @@ export async function resolveParquet(
           if (!splits) {
             throw noConfig(req.repo, req.config, Object.keys(listing).sort());
           }
-          available = Object.keys(splits);
+          available = Object.keys(splits).map(splitName);
         } else {
           const configs = (await tree(req.repo, rev, '', opts))
             .filter(e => e.type === 'directory')
@@ -94,7 +126,7 @@ export async function resolveParquet(
           }
           available = (await tree(req.repo, rev, req.config, opts))
             .filter(e => e.type === 'directory')
-            .map(e => e.path.split('/').pop() as string);
+            .map(e => splitName(e.path.split('/').pop() as string));
         }
         const missing = (req.splits ?? []).filter(s => !available.includes(s));
         if (missing.length > 0) {
@@ -107,12 +139,13 @@ export async function resolveParquet(
         const files: string[] = [];
         const bySplit: Record<string, string[]> = {};
         for (const split of splits) {
-          const entries = (
-            await tree(req.repo, rev, `${req.config}/${split}`, opts)
-          )
-            .filter(e => e.type === 'file' && e.path.endsWith('.parquet'))
-            .map(e => e.path)
-            .sort();
+          const entries = await splitFiles(
+            req.repo,
+            rev,
+            req.config,
+            split,
+            opts
+          );
           if (entries.length === 0) {
             throw new HubError(
               `${req.repo}: split "${split}" of config "${req.config}" has no Parquet files at ${rev}`
