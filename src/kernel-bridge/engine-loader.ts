@@ -62,6 +62,7 @@ export function unavailableEngine(cause: unknown): IDeniEngine {
     doctor: async () => fail(),
     strategies: fail,
     storeStatus: async () => message,
+    importRuns: async () => fail(),
     exportRuns: async () => fail(),
     specKeys: () => ({ top: {}, nested: {} }),
     specValues: () => ({}),

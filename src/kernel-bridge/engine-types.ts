@@ -116,6 +116,11 @@ export interface IDeniEngine {
   strategies(): string;
   /** Lines describing the store for `%deni status`. */
   storeStatus(store?: string): Promise<string>;
+  /**
+   * Seeds the store from a `deni export --format jsonl` file (identical runs skipped, one
+   * transaction); one summary line per sweep of the file. Throws naming the file on a bad file.
+   */
+  importRuns(file: string, store?: string): Promise<string>;
   /** Exported text of a sweep's runs. */
   exportRuns(
     sweep: string,

@@ -2,8 +2,8 @@
  * The kernel's engine: {@link IDeniEngine} on the real DENI modules (sweep, report, strategies,
  * data, model). Training never happens here: runSweep hands runs to worker processes.
  */
-import { existsSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type {
   IRunResult,
   ISweepProgress,
@@ -52,6 +52,8 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     buildReport,
     datasetChoices,
     exportResults,
+    formatImportSummary,
+    importRunsFile,
     formatStudyPlan,
     modelChoices,
     pilotFromResults,
@@ -405,6 +407,19 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
           );
         }
         return lines.join('\n');
+      } finally {
+        db.close();
+      }
+    },
+
+    async importRuns(file: string, store?: string): Promise<string> {
+      const path = resolvePath(storePath(store));
+      mkdirSync(dirname(path), { recursive: true });
+      const db = ResultStore.open(path);
+      try {
+        return importRunsFile(db, resolvePath(file))
+          .map(r => formatImportSummary(r, displayPath(db.file)))
+          .join('\n');
       } finally {
         db.close();
       }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPORT_MIME, type IReportBundle } from '../deni/report/types';
 import { IMessage } from './protocol/messages';
-import { kernelForTests } from './testing/kernel-client';
+import { kernelForTests, REPO_ROOT } from './testing/kernel-client';
 
 const kernel = kernelForTests();
 
@@ -249,4 +249,29 @@ describe('study plans in the kernel', () => {
     ).choices;
     expect(models.map(m => m.name)).toContain('minilm-l6');
   });
+});
+
+describe('%deni import', () => {
+  it('seeds a store from committed runs, skips them the second time, names a missing file', async () => {
+    const file = join(REPO_ROOT, 'experiments/quickstart/runs.jsonl');
+    const store = join(kernel().dir, 'imported', 'runs.sqlite');
+    const first = await kernel().client.execute(
+      `%deni import "${file}" --store "${store}"`
+    );
+    expect(first.reply.content.status).toBe('ok');
+    expect(dataOf(displays(first.iopub)[0])['text/plain']).toMatch(
+      /^sweep quickstart: 15 run\(s\) imported, 0 identical skipped \(sweep added\)/
+    );
+    const again = await kernel().client.execute(
+      `%deni import "${file}" --store "${store}"`
+    );
+    expect(dataOf(displays(again.iopub)[0])['text/plain']).toMatch(
+      /0 run\(s\) imported, 15 identical skipped \(sweep already known\)/
+    );
+    const missing = await kernel().client.execute(
+      `%deni import nowhere.jsonl --store "${store}"`
+    );
+    expect(missing.reply.content.status).toBe('error');
+    expect(String(missing.reply.content.evalue)).toMatch(/nowhere\.jsonl/);
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 /** `deni import`: seed a result store from a `deni export --format jsonl` file. */
 import {
   DEFAULT_STORE,
+  formatImportSummary,
   ImportError,
   importRunsFile,
   ResultStore
@@ -30,11 +31,7 @@ export const importCommand: CliCommand = program => {
       try {
         // One line per sweep of the file (a file may hold several, each its own section).
         for (const r of importRunsFile(store, file)) {
-          process.stdout.write(
-            `sweep ${r.sweep}: ${r.imported} run(s) imported, ${r.skipped} identical skipped` +
-              (r.unfinished ? `, ${r.unfinished} unfinished` : '') +
-              ` (${r.sweepAdded ? 'sweep added' : 'sweep already known'}) into ${store.file}\n`
-          );
+          process.stdout.write(`${formatImportSummary(r, store.file)}\n`);
         }
       } catch (e) {
         if (e instanceof ImportError) {

@@ -23,6 +23,18 @@ export interface IImportSummary {
   sweepAdded: boolean;
 }
 
+/** The line `deni import` and `%deni import` print for one imported sweep. */
+export function formatImportSummary(
+  r: IImportSummary,
+  storeFile: string
+): string {
+  return (
+    `sweep ${r.sweep}: ${r.imported} run(s) imported, ${r.skipped} identical skipped` +
+    (r.unfinished ? `, ${r.unfinished} unfinished` : '') +
+    ` (${r.sweepAdded ? 'sweep added' : 'sweep already known'}) into ${storeFile}`
+  );
+}
+
 /** A file `deni import` cannot take; the message names the file (and line). */
 export class ImportError extends Error {
   constructor(message: string) {

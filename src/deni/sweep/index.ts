@@ -90,6 +90,7 @@ export {
 export {
   importRuns,
   importRunsFile,
+  formatImportSummary,
   ImportError,
   type IImportSummary
 } from './import-runs';

@@ -175,6 +175,16 @@ export const MAGICS: readonly IMagicDoc[] = [
     options: ['format', 'store']
   },
   {
+    command: 'import',
+    kind: 'line',
+    usage: '%deni import <file> [--store PATH]',
+    summary:
+      'Seed the result store from a `deni export --format jsonl` file (committed runs of a study).',
+    details:
+      'Every sweep of the file is imported in one transaction: identical runs are skipped, a run\nstored with other values is an error naming its key. Executing the sweep cells afterwards\nreads the imported runs back instead of training them.',
+    options: ['store']
+  },
+  {
     command: 'help',
     kind: 'line',
     usage: '%deni help [magic]',

@@ -388,6 +388,18 @@ export async function runLineMagic(
       }
       return;
     }
+    case 'import': {
+      const file = positional[0];
+      if (!file) {
+        throw new MagicUsageError(
+          'usage: %deni import <file> [--store PATH] (a `deni export --format jsonl` file)'
+        );
+      }
+      out.display(
+        textBundle(await engine.importRuns(file, storeOption(options)))
+      );
+      return;
+    }
     default:
       throw new MagicUsageError(
         `unknown magic %deni ${magic.command}; line magics: ${LINE_COMMANDS.join(', ')}; cell magics: ${CELL_COMMANDS.map(c => `%%deni ${c}`).join(', ')}`
