@@ -512,6 +512,10 @@ export class SweepPanel extends Widget {
   private _onFormChange(): void {
     // The plan follows the form without a button: debounced, the newest request wins.
     clearTimeout(this._debounce);
+    // A plan still in flight answers for the old form: drop its answer and its warnings, or a
+    // stale power warning would hold back Run for a spec it was never computed for.
+    this._estimateToken++;
+    this._warnings = [];
     this._runButton.textContent = 'Run';
     this._debounce = setTimeout(() => void this.estimate(), 700);
   }
