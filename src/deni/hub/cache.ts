@@ -79,6 +79,29 @@ export function blobFile(folder: string, etag: string): string {
   return path.join(folder, 'blobs', etag);
 }
 
+/** The 16 hex characters that name a repository file in its partial download's name. */
+export function partialKey(file: string): string {
+  return createHash('sha256').update(file).digest('hex').slice(0, 16);
+}
+
+/**
+ * Where an unfinished download of `file` (content `etag`) waits to be resumed:
+ * `blobs/<etag>.<key>.incomplete`, key = `partialKey(file)`. Deterministic, so a later attempt or
+ * a later process (after one was killed) finds it and asks for the remaining bytes only; named by
+ * the etag, the Hub's content hash, so bytes of one version are never continued with another's.
+ * Not huggingface_hub's own `blobs/<etag>.incomplete`: Python guards that name with its own file
+ * lock (`filelock` on `.locks/<repo folder>/<etag>.lock`), which deni cannot take, and two writers
+ * appending to one file corrupt it (or, once Python has renamed it into place, the finished blob).
+ * The key lets a download find and delete the partial left for an older version of the same file.
+ */
+export function partialFile(
+  folder: string,
+  etag: string,
+  file: string
+): string {
+  return `${blobFile(folder, etag)}.${partialKey(file)}.incomplete`;
+}
+
 /**
  * Makes `snapshots/<commit>/<file>` point at its blob: a relative symlink as huggingface_hub
  * makes, or a copy where symlinks are not allowed.

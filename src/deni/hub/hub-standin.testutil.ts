@@ -3,8 +3,10 @@
  * commits and header set recorded in recorded/paper-hub.json (see recorded/README.md) for the
  * paper's data sets and models, plus repositories a test declares itself; file bodies are the
  * small substitutes the test supplies. Large files answer 302 to a second server (another origin:
- * the "CDN"), as the Hub does. Any request outside these routes answers 404 and is listed in
- * `unexpected`, which tests assert empty.
+ * the "CDN"), as the Hub does. File bodies honour `Range: bytes=<first>-[<last>]` (206 with
+ * Content-Range, 416 past the end) unless told to ignore it, and one can be cut off mid-way
+ * (`cutOnce`) to simulate a dropped connection. Any request outside these routes answers 404 and
+ * is listed in `unexpected`, which tests assert empty.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -49,8 +51,15 @@ export interface IStandInOptions {
   gated?: Record<string, string>;
   /** Fault injection: for a request path containing the key, answer the listed statuses first (e.g. [503, 429]). */
   faults?: Map<string, number[]>;
-  /** Truncate the first CDN body for a blob whose path contains this string. */
-  truncateOnce?: string;
+  /**
+   * Cut the first file body whose request path contains `path` after `afterBytes` bytes (default:
+   * half of what the answer promised), closing the connection as a dropped network would.
+   */
+  cutOnce?: { path: string; afterBytes?: number };
+  /** Answer `Range` requests for file bodies with 200 and the whole file, as servers without range support do. */
+  ignoreRange?: boolean;
+  /** Answer the first `Range` request for a file body with 416, as a server whose copy is shorter. */
+  refuseRangeOnce?: boolean;
 }
 
 /** A running stand-in. */
@@ -58,8 +67,8 @@ export interface IHubStandIn {
   endpoint: string;
   /** `METHOD path` of every request to the Hub, in order. */
   requests: string[];
-  /** Requests to the CDN host (with whether an Authorization header came along). */
-  cdnRequests: { path: string; authorization: boolean }[];
+  /** Requests to the CDN host (with whether an Authorization header came along, and its Range header). */
+  cdnRequests: { path: string; authorization: boolean; range?: string }[];
   /** Requests the recording does not cover (should stay empty). */
   unexpected: string[];
   /** Commit the stand-in gives a repository (the recorded one, or a derived one). */
@@ -93,9 +102,10 @@ export async function startHubStandIn(
       [...v]
     ])
   );
-  let truncate = opts.truncateOnce;
+  let cut = opts.cutOnce;
+  let refuseRange = opts.refuseRangeOnce;
   const requests: string[] = [];
-  const cdnRequests: { path: string; authorization: boolean }[] = [];
+  const cdnRequests: IHubStandIn['cdnRequests'] = [];
   const unexpected: string[] = [];
   const blobs = new Map<string, Buffer>();
   const commitOf = (repo: string) =>
@@ -103,11 +113,68 @@ export async function startHubStandIn(
     models[repo]?.commit ??
     derivedCommit(repo);
 
+  /**
+   * Sends a file body (or, for HEAD, its headers): the part a `Range` header asks for, and once,
+   * for `cutOnce`, only its first bytes before the connection drops.
+   */
+  const sendBody = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer,
+    headers: Record<string, string | number>
+  ) => {
+    let status = 200;
+    let part = body;
+    const range = req.headers.range;
+    if (req.method !== 'HEAD' && range && !opts.ignoreRange) {
+      const m = /^bytes=(\d+)-(\d*)$/.exec(range);
+      const first = m ? Number(m[1]) : NaN;
+      const last = m?.[2]
+        ? Math.min(Number(m[2]), body.length - 1)
+        : body.length - 1;
+      if (!(first <= last) || refuseRange) {
+        refuseRange = undefined;
+        res
+          .writeHead(416, {
+            ...headers,
+            'content-range': `bytes */${body.length}`
+          })
+          .end();
+        return;
+      }
+      status = 206;
+      part = body.subarray(first, last + 1);
+      headers = {
+        ...headers,
+        'content-range': `bytes ${first}-${last}/${body.length}`
+      };
+    }
+    res.writeHead(status, {
+      ...headers,
+      'accept-ranges': 'bytes',
+      'content-length': part.length
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+    } else if (cut && (req.url ?? '').includes(cut.path)) {
+      const n = Math.min(
+        cut.afterBytes ?? Math.floor(part.length / 2),
+        part.length
+      );
+      cut = undefined;
+      // Drop the connection once these bytes are out and read, so the client sees exactly them.
+      res.write(part.subarray(0, n), () => setTimeout(() => res.destroy(), 50));
+    } else {
+      res.end(part);
+    }
+  };
+
   const cdn = http.createServer((req, res) => {
     const p = req.url ?? '';
     cdnRequests.push({
       path: p,
-      authorization: req.headers.authorization !== undefined
+      authorization: req.headers.authorization !== undefined,
+      ...(req.headers.range ? { range: req.headers.range } : {})
     });
     const m = /^\/blobs\/([0-9a-f]{64})$/.exec(p);
     const body = m ? blobs.get(m[1]) : undefined;
@@ -116,19 +183,7 @@ export async function startHubStandIn(
       res.writeHead(404).end();
       return;
     }
-    if (truncate && p.includes(truncate)) {
-      truncate = undefined;
-      res.writeHead(200, { 'content-length': body.length });
-      res.write(body.subarray(0, Math.floor(body.length / 2)));
-      res.destroy();
-      return;
-    }
-    res
-      .writeHead(200, {
-        'content-type': 'application/octet-stream',
-        'content-length': body.length
-      })
-      .end(body);
+    sendBody(req, res, body, { 'content-type': 'application/octet-stream' });
   });
   await new Promise<void>(r => cdn.listen(0, '127.0.0.1', () => r()));
   const cdnBase = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
@@ -171,12 +226,8 @@ export async function startHubStandIn(
       res.writeHead(302, headers).end();
       return;
     }
-    Object.assign(headers, {
-      etag: `"${gitOid(body)}"`,
-      'content-length': body.length
-    });
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    headers.etag = `"${gitOid(body)}"`;
+    sendBody(req, res, body, headers);
   };
 
   const server = http.createServer((req, res) => {

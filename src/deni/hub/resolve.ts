@@ -13,7 +13,7 @@ import {
 } from './cache';
 import { cacheFile, fileMeta } from './download';
 import { HubError, type RepoType } from './errors';
-import { withCacheLock } from './lock';
+import { type ICacheLock, withCacheLock } from './lock';
 import { hubCacheDir, hubOffline, type IHubOptions } from './settings';
 
 /** What a resolution needs: which files of which repository at which revision. */
@@ -117,14 +117,14 @@ export async function resolveRepo(
   return withCacheLock(
     cache,
     `${req.type}s--${req.repo.split('/').join('--')}`,
-    async () => {
+    async lock => {
       // Another process may have finished it while this one waited for the lock.
       const again = await cachedResolution(req, opts);
       if (again) {
         return again;
       }
       try {
-        return await download();
+        return await download(lock);
       } catch (e) {
         // A network failure (after the retries) says how to work without one.
         if (
@@ -142,7 +142,7 @@ export async function resolveRepo(
     opts.onLog
   );
 
-  async function download(): Promise<IResolution> {
+  async function download(lock: ICacheLock): Promise<IResolution> {
     const plan = await req.plan(req.revision);
     if (plan.files.length === 0) {
       throw new HubError(
@@ -167,7 +167,7 @@ export async function resolveRepo(
         );
       }
       commit = meta.commit;
-      records.push(await cacheFile(req.type, req.repo, file, meta, opts));
+      records.push(await cacheFile(req.type, req.repo, file, meta, opts, lock));
     };
     for (const f of plan.files) {
       await fetchOne(f);

@@ -155,7 +155,7 @@ describe('models from the Hub', () => {
     const faulty = await startHubStandIn({
       modelFiles,
       faults: new Map([[`/api/models/${BERT}`, [503, 429]]]),
-      truncateOnce: '/blobs/'
+      cutOnce: { path: '/blobs/' }
     });
     try {
       const logs: string[] = [];
