@@ -11,6 +11,10 @@ REQUEST is an object with any of:
   "bootstrap": [{"values": [...], "resamples": n, "confidence": c, "seed": s}, ...]
                -> percentile intervals of the mean and the population std from
                   scipy.stats.bootstrap (its own generator: compare with a tolerance)
+  "std_ratio": [{"values": [...], "reference": [...], "resamples": n, "confidence": c,
+                 "seed": s}, ...]
+               -> percentile interval of std(values) / std(reference) (population stds), the two
+                  samples resampled independently (scipy.stats.bootstrap, paired=False)
 """
 import json
 import sys
@@ -55,6 +59,22 @@ def boot(req):
     return out
 
 
+def std_ratio(req):
+    values = np.asarray(req["values"], dtype=float)
+    reference = np.asarray(req["reference"], dtype=float)
+    res = stats.bootstrap(
+        (values, reference),
+        lambda a, b, axis: np.std(a, axis=axis) / np.std(b, axis=axis),
+        n_resamples=req["resamples"],
+        confidence_level=req["confidence"],
+        method="percentile",
+        paired=False,
+        vectorized=True,
+        rng=np.random.default_rng(req["seed"]),
+    )
+    return [float(res.confidence_interval.low), float(res.confidence_interval.high)]
+
+
 def main():
     req = json.load(sys.stdin)
     out = {}
@@ -76,6 +96,8 @@ def main():
         out["t_two"] = [float(2 * stats.t.sf(abs(t), df)) for t, df in req["t_two"]]
     if "bootstrap" in req:
         out["bootstrap"] = [boot(b) for b in req["bootstrap"]]
+    if "std_ratio" in req:
+        out["std_ratio"] = [std_ratio(r) for r in req["std_ratio"]]
     json.dump(out, sys.stdout)
 
 

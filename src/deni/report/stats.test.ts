@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../random';
-import { bootstrapMeanStd } from './bootstrap';
-import { quantile } from './descriptive';
+import { hashToUint32, Rng } from '../random';
+import { groupId } from './groups';
+import { bootstrapMeanStd, bootstrapStdRatio } from './bootstrap';
+import { populationStd, quantile } from './descriptive';
 import { computeStats, isFailedRun } from './stats';
 import { syntheticGroup, syntheticResult } from './synthetic';
 import { brownForsythe, welchTTest } from './hypothesis';
@@ -125,6 +126,59 @@ describe('tests against default', () => {
   });
 });
 
+describe('wall time against default and ensemble', () => {
+  it("divides mean wall seconds by default's and ensemble's in the same configuration", () => {
+    const walls = (strategy: string, seconds: number[], dataset = 'sst2') =>
+      seconds.map((wallSeconds, run) =>
+        syntheticResult({
+          strategy,
+          dataset,
+          run,
+          macroF1: 80 + run,
+          wallSeconds
+        })
+      );
+    const stats = computeStats(
+      [
+        ...walls('default', [10, 14]),
+        ...walls('ensemble', [60, 66]),
+        ...walls('deni', [30, 33, 36]),
+        ...walls('deni', [5, 7], 'trec'),
+        ...walls('default', [2, 2], 'trec')
+      ],
+      { rng: rng(), resamples: 20 }
+    );
+    const [def, ens, deni, trecDefault, trecDeni] = stats;
+    expect(def.wallVsDefault).toBe(1);
+    expect(def.wallVsEnsemble).toBeCloseTo(12 / 63, 14);
+    expect(ens.wallVsDefault).toBeCloseTo(63 / 12, 14);
+    expect(ens.wallVsEnsemble).toBe(1);
+    expect(deni.wallVsDefault).toBeCloseTo(33 / 12, 14);
+    expect(deni.wallVsEnsemble).toBeCloseTo(33 / 63, 14);
+    // trec has no ensemble group: only the ratio to trec's own default.
+    expect(trecDefault.wallVsDefault).toBe(1);
+    expect(trecDeni.wallVsDefault).toBeCloseTo(3, 14);
+    expect(trecDeni.wallVsEnsemble).toBeUndefined();
+  });
+
+  it('leaves the ratios out where a side has no measured wall time', () => {
+    const stats = computeStats(
+      [
+        ...syntheticGroup([1, 2], { strategy: 'default', wallSeconds: 0 }),
+        ...syntheticGroup([3, 4], { strategy: 'ensemble', wallSeconds: 8 }),
+        ...syntheticGroup([5, 6], { strategy: 'deni', wallSeconds: 0 })
+      ],
+      { rng: rng(), resamples: 20 }
+    );
+    expect(stats.map(s => s.wallVsDefault)).toEqual([
+      undefined,
+      undefined,
+      undefined
+    ]);
+    expect(stats.map(s => s.wallVsEnsemble)).toEqual([undefined, 1, undefined]);
+  });
+});
+
 describe('grouping', () => {
   it('orders strategies as the paper and ignores the input order', () => {
     const results = [
@@ -206,5 +260,174 @@ describe('bootstrap', () => {
     const withOther = computeStats([...other, ...mine], { rng: new Rng(5) });
     expect(withOther[1].meanCI).toEqual(alone[0].meanCI);
     expect(withOther[1].stdCI).toEqual(alone[0].stdCI);
+  });
+});
+
+/**
+ * Exact bootstrap distribution of std(a*) / std(b*) for tiny samples: every one of the n^n draws
+ * of each sample, equally likely, independent; draws of b without spread are left out (counted).
+ */
+function exactRatioDistribution(
+  a: number[],
+  b: number[]
+): { atoms: [number, number][]; droppedShare: number } {
+  const draws = (values: number[]): number[][] => {
+    let out: number[][] = [[]];
+    for (let i = 0; i < values.length; i++) {
+      out = out.flatMap(d => values.map(v => [...d, v]));
+    }
+    return out;
+  };
+  const stdOf = (d: number[]) => (new Set(d).size === 1 ? 0 : populationStd(d));
+  const aStds = draws(a).map(stdOf);
+  const bDraws = draws(b);
+  const bStds = bDraws.filter(d => new Set(d).size > 1).map(stdOf);
+  const weights = new Map<number, number>();
+  for (const x of aStds) {
+    for (const y of bStds) {
+      // Round so equal ratios reached by different draws form one atom.
+      const r = Number((x / y).toPrecision(12));
+      weights.set(r, (weights.get(r) ?? 0) + 1);
+    }
+  }
+  const total = aStds.length * bStds.length;
+  const atoms = [...weights.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([r, w]): [number, number] => [r, w / total]);
+  return { atoms, droppedShare: 1 - bStds.length / bDraws.length };
+}
+
+/** The atom where the exact CDF crosses q, and how far q lies from the atom's CDF edges. */
+function atomAt(
+  atoms: [number, number][],
+  q: number
+): { value: number; margin: number } {
+  let below = 0;
+  for (const [value, p] of atoms) {
+    if (below + p > q) {
+      return { value, margin: Math.min(q - below, below + p - q) };
+    }
+    below += p;
+  }
+  throw new Error('q beyond the distribution');
+}
+
+describe('bootstrap of the std ratio to default', () => {
+  it('matches the exact bootstrap distribution of two tiny samples', () => {
+    // Independent check: enumerate all 3^3 x 4^4 equally likely draw pairs. At confidence 0.6 both
+    // bounds fall inside a probability atom with margin, so with 100000 rounds the percentile
+    // bounds must be those atoms (a wrong std, paired draws or a lost drop would move them). The
+    // sizes differ, so the sample std (ddof 1) would not cancel in the ratio.
+    const a = [1, 4, 7];
+    const b = [2, 3, 4, 5];
+    const confidence = 0.6;
+    const resamples = 100000;
+    const { atoms, droppedShare } = exactRatioDistribution(a, b);
+    const lo = atomAt(atoms, 0.2);
+    const hi = atomAt(atoms, 0.8);
+    const se = Math.sqrt((0.2 * 0.8) / resamples);
+    expect(lo.margin).toBeGreaterThan(8 * se);
+    expect(hi.margin).toBeGreaterThan(8 * se);
+    expect(lo.value).toBeCloseTo(2 / Math.sqrt(3), 10);
+    expect(hi.value).toBeCloseTo(4 * Math.sqrt(2 / 3), 10);
+    expect(droppedShare).toBe(4 / 256);
+    const boot = bootstrapStdRatio(a, b, new Rng(3), resamples, confidence);
+    expect(boot.ci?.[0]).toBeCloseTo(lo.value, 10);
+    expect(boot.ci?.[1]).toBeCloseTo(hi.value, 10);
+    // Dropped rounds follow Binomial(resamples, 4 / 256): within 5 standard errors.
+    const expected = resamples * droppedShare;
+    const sd = Math.sqrt(expected * (1 - droppedShare));
+    expect(Math.abs(boot.dropped - expected)).toBeLessThan(5 * sd);
+    expect(boot.resamples).toBe(resamples);
+    expect(boot.confidence).toBe(confidence);
+  });
+
+  it('brackets the point ratio, is deterministic and depends on the seed', () => {
+    const deni = [83.1, 84.0, 82.7, 83.8, 84.4, 83.3, 82.9, 84.1, 83.6, 83.0];
+    const def = [81.2, 83.5, 79.9, 84.1, 82.2, 78.3, 83.0, 85.8, 81.7, 84.4];
+    const point = populationStd(deni) / populationStd(def);
+    const a = bootstrapStdRatio(deni, def, new Rng(11));
+    const b = bootstrapStdRatio(deni, def, new Rng(11));
+    const c = bootstrapStdRatio(deni, def, new Rng(12));
+    expect(a).toEqual(b);
+    expect(c.ci).not.toEqual(a.ci);
+    const [low, high] = a.ci as [number, number];
+    expect(low).toBeGreaterThan(0);
+    expect(low).toBeLessThan(point);
+    expect(high).toBeGreaterThan(point);
+    expect(a.dropped).toBe(0);
+    expect(() => bootstrapStdRatio(deni, [], new Rng(1))).toThrow(/empty/);
+    expect(() => bootstrapStdRatio(deni, def, new Rng(1), 0)).toThrow(
+      /resamples/
+    );
+  });
+
+  it('drops default draws without spread and gives null when they pass the lower tail', () => {
+    // 4 distinct default runs: 4 / 256 = 1.6 % of rounds dropped, under the 2.5 % tail: an interval.
+    const few = bootstrapStdRatio([1, 2, 4], [1, 2, 3, 4], new Rng(5), 4000);
+    expect(few.dropped).toBeGreaterThan(0);
+    expect(few.dropped).toBeLessThanOrEqual(100);
+    expect(few.ci).not.toBeNull();
+    // 3 distinct default runs: 1 / 9 of the rounds (about 11 %) dropped: no interval.
+    const three = bootstrapStdRatio([1, 2, 4], [1, 2, 3], new Rng(5), 4000);
+    expect(three.dropped).toBeGreaterThan(100);
+    expect(three.ci).toBeNull();
+    // A group without spread has ratio exactly 0 in every round, not a rounding residue.
+    const flat = bootstrapStdRatio(
+      [0.1, 0.1, 0.1],
+      [1, 2, 3, 4, 5],
+      new Rng(5)
+    );
+    expect(flat.ci).toEqual([0, 0]);
+  });
+
+  it('is attached to non-default groups and leaves the mean and std intervals unchanged', () => {
+    const def = [81.2, 83.5, 79.9, 84.1, 82.2, 78.3, 83.0, 85.8];
+    const deni = [83.1, 84.0, 82.7, 83.8, 84.4, 83.3, 82.9, 84.1];
+    const results = [
+      ...syntheticGroup(def, { strategy: 'default' }),
+      ...syntheticGroup(deni, { strategy: 'deni' })
+    ];
+    const [d, s] = computeStats(results, { rng: new Rng(5), resamples: 500 });
+    expect(d.stdRatioCI).toBeUndefined();
+    expect(d.stdRatioDropped).toBeUndefined();
+    const [low, high] = s.stdRatioCI as [number, number];
+    expect(low).toBeLessThan(s.stdVsDefault as number);
+    expect(high).toBeGreaterThan(s.stdVsDefault as number);
+    expect(s.stdRatioDropped).toBe(0);
+    // The group's mean and std intervals are the ones of its own stream alone.
+    const alone = computeStats(syntheticGroup(deni, { strategy: 'deni' }), {
+      rng: new Rng(5),
+      resamples: 500
+    });
+    expect(s.meanCI).toEqual(alone[0].meanCI);
+    expect(s.stdCI).toEqual(alone[0].stdCI);
+    expect(alone[0].stdRatioCI).toBeUndefined();
+    // ... and still the stream reports had before the ratio interval: its own seed, used only by it.
+    const base = new Rng(5).nextUint32();
+    const id = groupId({ ...s, strategyName: 'deni' });
+    const own = bootstrapMeanStd(
+      deni,
+      new Rng(hashToUint32(`deni/report/bootstrap/${base}/${id}`)),
+      500
+    );
+    expect([s.meanCI, s.stdCI]).toEqual([own.meanCI, own.stdCI]);
+    // Same seed, same interval; another seed, another one.
+    const again = computeStats(results, { rng: new Rng(5), resamples: 500 });
+    const other = computeStats(results, { rng: new Rng(6), resamples: 500 });
+    expect(again[1].stdRatioCI).toEqual(s.stdRatioCI);
+    expect(other[1].stdRatioCI).not.toEqual(s.stdRatioCI);
+  });
+
+  it('is absent, like the point ratio, when default has no spread', () => {
+    // 0.1 three times: jstat's std is a rounding residue (1e-17), not 0.
+    const results = [
+      ...syntheticGroup([0.1, 0.1, 0.1], { strategy: 'default' }),
+      ...syntheticGroup([1, 2, 3], { strategy: 'deni' })
+    ];
+    const [, s] = computeStats(results, { rng: rng(), resamples: 100 });
+    expect(s.stdVsDefault).toBeUndefined();
+    expect(s.stdRatioCI).toBeUndefined();
+    expect(s.meanP).toBeDefined();
   });
 });

@@ -2,6 +2,7 @@ import { hashToUint32, Rng } from '../random';
 import type { IRunResult } from '../contract/types';
 import {
   bootstrapMeanStd,
+  bootstrapStdRatio,
   DEFAULT_CONFIDENCE,
   DEFAULT_RESAMPLES
 } from './bootstrap';
@@ -23,8 +24,10 @@ const REPORT_SIMULATIONS = 1000;
 /** Options of computeStats. */
 export interface IStatsOptions {
   /**
-   * Generator for the bootstrap. One draw from it seeds every group's own stream (hashed with the
-   * group's identity), so a group's intervals do not depend on which other groups are present.
+   * Generator for the bootstrap. One draw from it seeds every group's own streams (hashed with the
+   * group's identity and the statistic: one stream for the mean and std intervals, another for the
+   * std-ratio interval), so a group's intervals do not depend on which other groups are present,
+   * and the ratio interval takes nothing from the stream behind the mean and std intervals.
    */
   rng: Rng;
   /** Bootstrap resamples (default 2000). */
@@ -41,6 +44,10 @@ export interface IStatsOptions {
   detectable?: { power: number; alpha: number };
 }
 
+/** The cost ratios against the baselines (absent where the baseline is missing or measured 0). */
+type RatioField =
+  'costVsDefault' | 'costVsEnsemble' | 'wallVsDefault' | 'wallVsEnsemble';
+
 /** Whether a run failed: macro-F1 below chance level 100 / classes (PAPER.md). */
 export function isFailedRun(result: IRunResult): boolean {
   const classes = result.perClassF1.length;
@@ -50,7 +57,8 @@ export function isFailedRun(result: IRunResult): boolean {
 /**
  * Statistics of every (dataset, model, tuning, strategy) group: mean, population and sample std,
  * min, max, failed runs, bootstrap intervals, Brown-Forsythe and Welch tests against the
- * configuration's `default` group, and mean model-steps relative to `default` and `ensemble`.
+ * configuration's `default` group with a bootstrap interval of the std ratio, and mean model-steps
+ * and wall seconds relative to `default` and `ensemble`.
  * Groups come out in the order of groupResults. Comparisons are absent where their baseline group
  * is missing or the test is undefined (fewer than two runs, no spread at all).
  */
@@ -140,25 +148,61 @@ export function statsOfGroups(
         stats.detectPower = power;
         stats.detectAlpha = alpha;
       }
-      const refStd = populationStd(ref);
-      if (refStd > 0) {
-        stats.stdVsDefault = stats.std / refStd;
+      // "No spread" means all values equal: their two-pass std can be a rounding residue, not 0.
+      if (new Set(ref).size > 1) {
+        stats.stdVsDefault = stats.std / populationStd(ref);
+        // Its own stream, so the mean and std intervals above stay what they were without it.
+        const ratioRng = new Rng(
+          hashToUint32(
+            `deni/report/bootstrap-std-ratio/${streamBase}/${groupId(g)}`
+          )
+        );
+        const ratio = bootstrapStdRatio(
+          f1,
+          ref,
+          ratioRng,
+          resamples,
+          confidence
+        );
+        stats.stdRatioCI = ratio.ci;
+        stats.stdRatioDropped = ratio.dropped;
       }
     }
-    const relative = (to: IRunGroup | undefined): number | undefined => {
+    const relative = (
+      own: number,
+      of: (r: IRunResult) => number,
+      to: IRunGroup | undefined
+    ): number | undefined => {
       if (!to) {
         return undefined;
       }
-      const refSteps = mean(to.results.map(r => r.cost.modelSteps));
-      return refSteps > 0 ? steps / refSteps : undefined;
+      const ref = mean(to.results.map(of));
+      return ref > 0 ? own / ref : undefined;
     };
-    const vsDefault = relative(base?.default);
-    const vsEnsemble = relative(base?.ensemble);
-    if (vsDefault !== undefined) {
-      stats.costVsDefault = vsDefault;
-    }
-    if (vsEnsemble !== undefined) {
-      stats.costVsEnsemble = vsEnsemble;
+    const stepsOf = (r: IRunResult) => r.cost.modelSteps;
+    const wallOf = (r: IRunResult) => finite(r.cost.wallSeconds);
+    const measured = stats.wallSeconds > 0;
+    const ratios: [RatioField, number | undefined][] = [
+      ['costVsDefault', relative(steps, stepsOf, base?.default)],
+      ['costVsEnsemble', relative(steps, stepsOf, base?.ensemble)],
+      // A group without measured wall time (all 0) has no meaningful ratio.
+      [
+        'wallVsDefault',
+        measured
+          ? relative(stats.wallSeconds, wallOf, base?.default)
+          : undefined
+      ],
+      [
+        'wallVsEnsemble',
+        measured
+          ? relative(stats.wallSeconds, wallOf, base?.ensemble)
+          : undefined
+      ]
+    ];
+    for (const [field, value] of ratios) {
+      if (value !== undefined) {
+        stats[field] = value;
+      }
     }
     return stats;
   });

@@ -4,6 +4,7 @@ import { buildReport } from './build';
 import { computeStats } from './stats';
 import { syntheticGroup } from './synthetic';
 import { paperTables } from './tables';
+import type { IPlainTable } from './types';
 
 const stats = (results: Parameters<typeof computeStats>[0]) =>
   computeStats(results, { rng: new Rng(1), resamples: 50 });
@@ -109,5 +110,71 @@ describe('plain tables', () => {
     expect(cost?.rows.map(r => r[col('x ensemble')])).toEqual([0.1, 1]);
     expect(cost?.rows[0][col('peak tensor MiB')]).toBe(1);
     expect(bundle.runs).toHaveLength(4);
+  });
+
+  it('puts the std ratio interval after std / default and the wall ratios after wall s', () => {
+    const bundle = buildReport(
+      's',
+      [
+        ...syntheticGroup([80, 82, 85, 79, 81], {
+          strategy: 'default',
+          wallSeconds: 20
+        }),
+        ...syntheticGroup([81, 83, 82, 84, 82.5], {
+          strategy: 'ensemble',
+          wallSeconds: 60
+        }),
+        ...syntheticGroup([83, 83.5, 84, 82, 83], {
+          strategy: 'deni',
+          wallSeconds: 35
+        })
+      ],
+      { status: 'running', resamples: 200 }
+    );
+    const [statsTab, cost] = bundle.plainTables ?? [];
+    const labels = (t: IPlainTable) => t.columns.map(c => c.label);
+    const after = (t: IPlainTable, label: string, n: number) => {
+      const i = labels(t).indexOf(label);
+      return labels(t).slice(i, i + n + 1);
+    };
+    expect(after(statsTab, 'std / default', 3)).toEqual([
+      'std / default',
+      'std / default CI low',
+      'std / default CI high',
+      'Brown-Forsythe p'
+    ]);
+    expect(after(cost, 'wall s', 3)).toEqual([
+      'wall s',
+      'wall x default',
+      'wall x ensemble',
+      'peak tensor MiB'
+    ]);
+    expect(statsTab.rows.every(r => r.length === statsTab.columns.length)).toBe(
+      true
+    );
+    expect(cost.rows.every(r => r.length === cost.columns.length)).toBe(true);
+    const cell = (t: IPlainTable, row: number, label: string) =>
+      t.rows[row][labels(t).indexOf(label)];
+    // Default has no ratio to itself; the others show their interval around the point ratio.
+    expect(cell(statsTab, 0, 'std / default CI low')).toBeNull();
+    const deni = bundle.stats[2];
+    expect(cell(statsTab, 2, 'std / default CI low')).toBe(
+      deni.stdRatioCI?.[0]
+    );
+    expect(cell(statsTab, 2, 'std / default CI high')).toBe(
+      deni.stdRatioCI?.[1]
+    );
+    expect(cell(statsTab, 2, 'std / default CI low')).toBeLessThan(
+      deni.stdVsDefault as number
+    );
+    expect(cell(statsTab, 2, 'std / default CI high')).toBeGreaterThan(
+      deni.stdVsDefault as number
+    );
+    expect([0, 1, 2].map(r => cell(cost, r, 'wall x default'))).toEqual([
+      1, 3, 1.75
+    ]);
+    expect(
+      cost.rows.map(r => r[labels(cost).indexOf('wall x ensemble')])
+    ).toEqual([20 / 60, 1, 35 / 60]);
   });
 });

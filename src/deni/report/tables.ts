@@ -164,6 +164,8 @@ export function statsTable(
       num('mean - default'),
       num('Welch p', 4),
       num('std / default'),
+      num('std / default CI low'),
+      num('std / default CI high'),
       num('Brown-Forsythe p', 4),
       num(detectableLabel(stats), 2)
     ],
@@ -186,6 +188,8 @@ export function statsTable(
       s.meanDiff ?? null,
       s.meanP ?? null,
       s.stdVsDefault ?? null,
+      s.stdRatioCI?.[0] ?? null,
+      s.stdRatioCI?.[1] ?? null,
       s.varianceP ?? null,
       s.detectableStdRatio ?? null
     ])
@@ -202,7 +206,10 @@ function detectableLabel(stats: readonly IGroupStats[]): string {
 
 const MIB = 1024 * 1024;
 
-/** Cost per group: model-steps (absolute and relative), test forward passes, wall time, memory. */
+/**
+ * Cost per group: model-steps and wall time (absolute and relative to default and ensemble), test
+ * forward passes, memory.
+ */
 export function costTable(stats: readonly IGroupStats[]): IPlainTable {
   const num = (label: string, digits: number): IPlainColumn => ({
     label,
@@ -219,6 +226,8 @@ export function costTable(stats: readonly IGroupStats[]): IPlainTable {
       num('x ensemble', 2),
       num('test forward passes', 0),
       num('wall s', 1),
+      num('wall x default', 2),
+      num('wall x ensemble', 2),
       num('peak tensor MiB', 1),
       num('peak RSS MiB', 1)
     ],
@@ -232,6 +241,8 @@ export function costTable(stats: readonly IGroupStats[]): IPlainTable {
       s.costVsEnsemble ?? null,
       s.testForwardPasses ?? null,
       s.wallSeconds,
+      s.wallVsDefault ?? null,
+      s.wallVsEnsemble ?? null,
       s.peakTensorBytes / MIB,
       s.peakRssBytes === undefined ? null : s.peakRssBytes / MIB
     ])

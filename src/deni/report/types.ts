@@ -56,9 +56,24 @@ export interface IGroupStats {
   /** Mean minus default's mean, and std relative to default's std. */
   meanDiff?: number;
   stdVsDefault?: number;
+  /**
+   * Percentile bootstrap interval (level `confidence`, `resamples` rounds) of stdVsDefault, both
+   * groups' runs resampled independently (report/bootstrap.ts, bootstrapStdRatio). Rounds whose
+   * default draw has no spread are dropped and counted in `stdRatioDropped`; null when more than
+   * (1 - confidence) / 2 of the rounds were dropped (too few distinct default runs to bound the
+   * ratio). Both absent where stdVsDefault is absent.
+   */
+  stdRatioCI?: [number, number] | null;
+  stdRatioDropped?: number;
   /** Mean model-steps and test forward passes per run. */
   modelSteps?: number;
   testForwardPasses?: number;
+  /**
+   * Mean wall seconds relative to default's and to ensemble's (same dataset, model and tuning);
+   * absent where that group is missing or either side has no measured wall time.
+   */
+  wallVsDefault?: number;
+  wallVsEnsemble?: number;
   /** Largest peak resident set size over the runs, bytes. */
   peakRssBytes?: number;
   /**
