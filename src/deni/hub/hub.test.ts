@@ -220,6 +220,28 @@ describe('Hub client', () => {
     );
   });
 
+  it('picks the files deni needs from the found sibling lists of roberta-base and albert-base-v2', () => {
+    // roberta-base has a tokenizer_config.json (public code pins its sha256 at e2da8e2f) and no
+    // special_tokens_map.json; albert-base-v2 has neither (the file listing of its main branch).
+    const models = recorded().models;
+    expect(
+      chooseModelFiles(
+        'FacebookAI/roberta-base',
+        models['FacebookAI/roberta-base'].siblings
+      )
+    ).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'model.safetensors',
+      'tokenizer_config.json'
+    ]);
+    expect(
+      chooseModelFiles(
+        'albert/albert-base-v2',
+        models['albert/albert-base-v2'].siblings
+      )
+    ).toEqual(['config.json', 'tokenizer.json', 'model.safetensors']);
+  });
   it('error sentences and model file choice', () => {
     const e = accessError({
       status: 404,
