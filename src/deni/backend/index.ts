@@ -34,10 +34,14 @@ export {
   TF_THREADS_ENV,
   TFJS_NODE_DIR_ENV,
   TFJS_NODE_PACKAGES,
+  cudaLibraries,
   nativeTensorflowReport,
+  nvidiaGpus,
   tensorflowBindingStatus,
   tensorflowThreadCount,
+  type ICudaLibrary,
   type ILoadedTensorflow,
   type INativeTensorflowReport,
+  type INvidiaGpus,
   type ITfjsNodeLocation
 } from './native-tensorflow';

@@ -75,26 +75,53 @@ export function tensorflowEnv(
   };
 }
 
-/** Whether `nvidia-smi -L` lists a GPU this process may use (CUDA_VISIBLE_DEVICES respected). */
-export function visibleGpus(env: NodeJS.ProcessEnv = process.env): string[] {
+/** The GPUs `nvidia-smi` lists (name, driver, memory), or why it lists none. */
+export interface INvidiaGpus {
+  gpus: string[];
+  /** Why `gpus` is empty (no driver, nvidia-smi failed, CUDA_VISIBLE_DEVICES hides them), else null. */
+  why: string | null;
+}
+
+/**
+ * The GPUs this process may use, as `nvidia-smi` lists them (CUDA_VISIBLE_DEVICES='' or '-1'
+ * hides them all, as it does from TensorFlow), and why none are listed: the one place the
+ * engine (which build to load first) and the doctor ask the driver.
+ */
+export function nvidiaGpus(env: NodeJS.ProcessEnv = process.env): INvidiaGpus {
   const mask = env.CUDA_VISIBLE_DEVICES;
   if (mask !== undefined && (mask.trim() === '' || mask.trim() === '-1')) {
-    return [];
+    return { gpus: [], why: `CUDA_VISIBLE_DEVICES='${mask}' hides them` };
   }
   try {
-    const out = execFileSync('nvidia-smi', ['-L'], {
-      encoding: 'utf8',
-      timeout: 10_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env
-    });
-    return out
+    const out = execFileSync(
+      'nvidia-smi',
+      ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env
+      }
+    );
+    const gpus = out
       .split('\n')
       .map(l => l.trim())
-      .filter(l => /^GPU \d+/.test(l));
-  } catch {
-    return [];
+      .filter(Boolean);
+    return { gpus, why: gpus.length ? null : 'nvidia-smi lists no GPU' };
+  } catch (e) {
+    return {
+      gpus: [],
+      why:
+        (e as { code?: string }).code === 'ENOENT'
+          ? 'nvidia-smi not found (no NVIDIA driver installed)'
+          : `nvidia-smi failed: ${(e as Error).message.split('\n')[0]}`
+    };
   }
+}
+
+/** The GPUs this process may use (nvidiaGpus without the reason). */
+export function visibleGpus(env: NodeJS.ProcessEnv = process.env): string[] {
+  return nvidiaGpus(env).gpus;
 }
 
 /**
@@ -140,6 +167,11 @@ export interface ITfjsNodeLocation {
   package: TfjsNodePackage;
   /** The package folder, or null when not installed anywhere we look. */
   dir: string | null;
+  /**
+   * The prefix (scripts/setup.sh's .cache/tfjs-node or $DENI_TFJS_NODE_DIR) whose node_modules
+   * holds it, or null when ordinary resolution found it (a node_modules of the project).
+   */
+  prefix: string | null;
   /** The built tfjs_binding.node, or null when none is built. */
   binding: string | null;
   /** The libtensorflow its binding links (deps/lib/libtensorflow.so resolved), or null. */
@@ -173,7 +205,22 @@ function realOrNull(file: string): string | null {
   }
 }
 
-/** Finds each tfjs-node package (setup's prefix first, then normal resolution) without loading it. */
+// The prefix whose node_modules holds `dir` (resolution may walk past a prefix into the
+// project's node_modules, so the folder found, not the base asked, decides).
+function prefixHolding(dir: string, prefixes: string[]): string | null {
+  for (const prefix of prefixes) {
+    const modules = realOrNull(path.join(prefix, 'node_modules'));
+    if (modules && dir.startsWith(modules + path.sep)) {
+      return prefix;
+    }
+  }
+  return null;
+}
+
+/**
+ * Finds each tfjs-node package (setup's prefix first, then normal resolution) without loading
+ * it. `fromFile` is where the search starts: the engine's own file, or a project's package.json.
+ */
 export function locateTfjsNode(
   fromFile: string,
   env: NodeJS.ProcessEnv = process.env
@@ -194,6 +241,7 @@ export function locateTfjsNode(
     return {
       package: pkg,
       dir,
+      prefix: dir ? prefixHolding(dir, prefixes) : null,
       binding,
       libtensorflow: dir
         ? realOrNull(path.join(dir, 'deps', 'lib', 'libtensorflow.so'))
@@ -287,56 +335,145 @@ export function loadedTensorflow(): ILoadedTensorflow | null {
   return loaded;
 }
 
+/** A CUDA / cuDNN shared library found on this machine. */
+export interface ICudaLibrary {
+  /** The library, e.g. 'libcudnn'. */
+  name: string;
+  file: string;
+  /** The version its file name carries (libcudnn.so.9 -> '9'), if any. */
+  version?: string;
+  /**
+   * How it was found, in the order searched: 'tensorflow' (an nvidia-* wheel beside the linked
+   * libtensorflow: the CUDA TensorFlow loads), 'venv' (the project venv's nvidia-* wheels),
+   * 'LD_LIBRARY_PATH', 'ldconfig'.
+   */
+  where: 'tensorflow' | 'venv' | 'LD_LIBRARY_PATH' | 'ldconfig';
+}
+
+const CUDA_LIBS = [
+  'libcudart',
+  'libcublas',
+  'libcublasLt',
+  'libcudnn',
+  'libcufft',
+  'libcusolver',
+  'libcusparse',
+  'libnccl',
+  'libnvrtc',
+  'libnvJitLink',
+  'libnvinfer'
+];
+
+// nvidia/*/lib of the nvidia-* wheels (tensorflow[and-cuda]'s CUDA and cuDNN) in a site-packages.
+function nvidiaWheelLibDirs(sitePackages: string): string[] {
+  const nvidia = path.join(sitePackages, 'nvidia');
+  if (!existsSync(nvidia)) {
+    return [];
+  }
+  return readdirSync(nvidia).map(sub => path.join(nvidia, sub, 'lib'));
+}
+
+// The site-packages folders of `root`/.venv (lib/python*/site-packages).
+function venvSitePackages(root: string): string[] {
+  const lib = path.join(root, '.venv', 'lib');
+  if (!existsSync(lib)) {
+    return [];
+  }
+  return readdirSync(lib).map(py => path.join(lib, py, 'site-packages'));
+}
+
+/**
+ * CUDA and cuDNN libraries TensorFlow could load: the nvidia-* wheels beside each linked
+ * libtensorflow (its site-packages), those of `root`/.venv, the folders of $LD_LIBRARY_PATH and
+ * what `ldconfig -p` lists; each file once, in that order.
+ */
+export function cudaLibraries(
+  options: {
+    libtensorflow?: (string | null)[];
+    root?: string;
+    env?: NodeJS.ProcessEnv;
+  } = {}
+): ICudaLibrary[] {
+  const env = options.env ?? process.env;
+  const found = new Map<string, ICudaLibrary>();
+  const add = (file: string, where: ICudaLibrary['where']): void => {
+    const base = path.basename(file);
+    const name = CUDA_LIBS.find(l => base.startsWith(`${l}.so`));
+    if (name && !found.has(file)) {
+      const version = /\.so\.([\d.]+)$/.exec(base)?.[1];
+      found.set(file, { name, file, ...(version ? { version } : {}), where });
+    }
+  };
+  const scan = (dirs: string[], where: ICudaLibrary['where']): void => {
+    for (const dir of dirs) {
+      if (existsSync(dir)) {
+        for (const f of readdirSync(dir).sort()) {
+          add(path.join(dir, f), where);
+        }
+      }
+    }
+  };
+  for (const lib of options.libtensorflow ?? []) {
+    if (lib) {
+      // site-packages/tensorflow/libtensorflow_cc.so.2 -> site-packages
+      scan(nvidiaWheelLibDirs(path.dirname(path.dirname(lib))), 'tensorflow');
+    }
+  }
+  if (options.root) {
+    scan(venvSitePackages(options.root).flatMap(nvidiaWheelLibDirs), 'venv');
+  }
+  scan(
+    (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    'LD_LIBRARY_PATH'
+  );
+  try {
+    for (const line of execFileSync('ldconfig', ['-p'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    }).split('\n')) {
+      const m = /=>\s*(\S+)$/.exec(line.trim());
+      if (m) {
+        add(m[1], 'ldconfig');
+      }
+    }
+  } catch {
+    // no ldconfig (or not on PATH): the folders above still count
+  }
+  return [...found.values()];
+}
+
 /** Everything a doctor reports about the native back-end, gathered without side effects. */
 export interface INativeTensorflowReport {
   /** Each tfjs-node package: where it is, whether its binding is built, the libtensorflow it links. */
   packages: ITfjsNodeLocation[];
   /** The binding loaded in this process (after `load: true` or initBackend), else null. */
   loaded: ILoadedTensorflow | null;
-  /** Why loading failed (with `load: true`), else null. */
+  /** Why loading failed (with `load: true`) or the thread setting is invalid, else null. */
   error: string | null;
   /** GPUs nvidia-smi lists (empty without a driver or with CUDA_VISIBLE_DEVICES hiding them). */
   gpus: string[];
-  /** CUDA / cuDNN libraries beside the linked TensorFlow (the `tensorflow[and-cuda]` wheels). */
-  cudaLibraries: string[];
-  /** TensorFlow's intra-op threads this process would use. */
+  /** Why `gpus` is empty, else null. */
+  gpusWhy: string | null;
+  /** CUDA / cuDNN libraries: beside the linked TensorFlow first, then the venv, LD_LIBRARY_PATH, ldconfig. */
+  cudaLibraries: ICudaLibrary[];
+  /** TensorFlow's intra-op threads this process would use (0 when the setting is invalid). */
   threads: number;
-}
-
-const CUDA_LIB =
-  /^lib(cudart|cublas|cublasLt|cudnn|cufft|cusolver|cusparse|nccl|nvrtc|nvJitLink)\.so/;
-
-// CUDA libraries of the nvidia-* wheels in the site-packages folder holding `libtensorflow`.
-function cudaLibrariesNear(libtensorflow: string | null): string[] {
-  if (!libtensorflow) {
-    return [];
-  }
-  const nvidia = path.join(path.dirname(path.dirname(libtensorflow)), 'nvidia');
-  if (!existsSync(nvidia)) {
-    return [];
-  }
-  const out: string[] = [];
-  for (const sub of readdirSync(nvidia)) {
-    const lib = path.join(nvidia, sub, 'lib');
-    if (existsSync(lib)) {
-      for (const f of readdirSync(lib)) {
-        if (CUDA_LIB.test(f)) {
-          out.push(path.join(lib, f));
-        }
-      }
-    }
-  }
-  return out.sort();
 }
 
 /**
  * What `deni doctor` reports about native TensorFlow: packages found, bindings built, the
  * libtensorflow and CUDA libraries, visible GPUs, threads; with `load: true` it also loads the
  * binding (registering the 'tensorflow' back-end in this process) to report TensorFlow's version
- * and device, or why it cannot load. `fromFile` defaults to this module's file.
+ * and device, or why it cannot load. `fromFile` (where the search starts) defaults to this
+ * module's file; `root`, a project folder whose .venv is searched for CUDA wheels.
  */
 export function nativeTensorflowReport(
-  options: { load?: boolean; fromFile?: string; env?: NodeJS.ProcessEnv } = {}
+  options: {
+    load?: boolean;
+    fromFile?: string;
+    root?: string;
+    env?: NodeJS.ProcessEnv;
+  } = {}
 ): INativeTensorflowReport {
   const env = options.env ?? process.env;
   const fromFile = options.fromFile ?? thisFile();
@@ -355,14 +492,18 @@ export function nativeTensorflowReport(
   } catch (e) {
     error ??= e instanceof Error ? e.message : String(e);
   }
+  const gpus = nvidiaGpus(env);
   return {
     packages,
     loaded,
     error,
-    gpus: visibleGpus(env),
-    cudaLibraries: [
-      ...new Set(packages.flatMap(p => cudaLibrariesNear(p.libtensorflow)))
-    ],
+    gpus: gpus.gpus,
+    gpusWhy: gpus.why,
+    cudaLibraries: cudaLibraries({
+      libtensorflow: packages.map(p => p.libtensorflow),
+      root: options.root,
+      env
+    }),
     threads
   };
 }

@@ -7,12 +7,14 @@ export type ProbeAnswer =
 /**
  * Runs a small CommonJS script in a separate Node process and reads the JSON object it prints
  * last: a native binding or GPU driver that crashes or hangs takes that process down, never
- * the doctor. `root` is where the script resolves packages from (its `req` function).
+ * the doctor. `root` is where the script resolves packages from (its `req` function); `env`,
+ * the child's environment (this process's by default; TensorFlow's log noise off unless set).
  */
 export function runProbe(
   script: string,
   root: string,
-  timeoutMs = 30_000
+  timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env
 ): ProbeAnswer {
   const prelude =
     `const req = require('module').createRequire(${JSON.stringify(`${root}/package.json`)});\n` +
@@ -21,8 +23,8 @@ export function runProbe(
     encoding: 'utf8',
     timeout: timeoutMs,
     env: {
-      ...process.env,
-      TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2'
+      ...env,
+      TF_CPP_MIN_LOG_LEVEL: env.TF_CPP_MIN_LOG_LEVEL ?? '2'
     }
   });
   const last = (r.stdout ?? '')

@@ -1,198 +1,201 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import {
+  NATIVE_PREFIX,
+  TFJS_NODE_DIR_ENV,
+  TFJS_NODE_PACKAGES,
+  nativeTensorflowReport,
+  packageOrder,
+  tensorflowEnv,
+  type ICudaLibrary,
+  type ITfjsNodeLocation
+} from '../backend/native-tensorflow';
 import { runProbe } from './child-probe';
 import type { IBackendCheck } from './types';
 
-const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
-
-/** The compiled N-API bindings (`lib/napi-v*\/tfjs_binding.node`) of an installed tfjs-node package. */
-export function bindingFiles(root: string, pkg: string): string[] {
-  const lib = path.join(root, 'node_modules', pkg, 'lib');
-  if (!existsSync(lib)) {
-    return [];
-  }
-  return readdirSync(lib)
-    .filter(d => d.startsWith('napi-v'))
-    .map(d => path.join(lib, d, 'tfjs_binding.node'))
-    .filter(f => existsSync(f));
-}
-
-/** A shared library found on this machine, with the version its file name carries. */
-export interface ILibrary {
-  name: string;
-  file: string;
-  version?: string;
-}
-
-const CUDA_LIBS = ['libcudart', 'libcublas', 'libcudnn', 'libnvinfer'];
-
-function versionOf(file: string): string | undefined {
-  return /\.so\.([\d.]+)$/.exec(file)?.[1];
-}
+// The one way this project gets a working binding: tfjs-node's own install script downloads
+// libtensorflow (unreachable offline, and built for CUDA 11.2), so `npm install` is no fix.
+const SETUP_FIX =
+  "bash scripts/setup.sh (its step scripts/setup-native-tf.sh builds @tensorflow/tfjs-node, or tfjs-node-gpu where nvidia-smi lists a GPU, against the venv's PyPI TensorFlow in .cache/tfjs-node; log: .cache/setup/native-tf.log)";
 
 /**
- * CUDA and cuDNN libraries the dynamic loader would find: `ldconfig -p`, $LD_LIBRARY_PATH and the
- * NVIDIA wheels of the project's Python environment (.venv/lib/python*\/site-packages/nvidia/*\/lib).
+ * Loads the package at `dir` the way the engine does (a plain require of the folder, with the
+ * TensorFlow environment already set by the parent) and prints what the binding says. Run in a
+ * child process: a binding that aborts or hangs takes only that process down.
  */
-export function cudaLibraries(root: string): ILibrary[] {
-  const found = new Map<string, ILibrary>();
-  const add = (file: string) => {
-    const base = path.basename(file);
-    const name = CUDA_LIBS.find(l => base.startsWith(`${l}.so`));
-    if (name && !found.has(`${name} ${file}`)) {
-      found.set(`${name} ${file}`, { name, file, version: versionOf(base) });
-    }
-  };
-  try {
-    for (const line of execFileSync('ldconfig', ['-p'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore']
-    }).split('\n')) {
-      const m = /=>\s*(\S+)$/.exec(line.trim());
-      if (m) {
-        add(m[1]);
-      }
-    }
-  } catch {
-    // no ldconfig: the folders below still count
-  }
-  const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
-  const venvLib = path.join(root, '.venv', 'lib');
-  if (existsSync(venvLib)) {
-    for (const py of readdirSync(venvLib)) {
-      const nv = path.join(venvLib, py, 'site-packages', 'nvidia');
-      if (existsSync(nv)) {
-        for (const pkg of readdirSync(nv)) {
-          dirs.push(path.join(nv, pkg, 'lib'));
-        }
-      }
-    }
-  }
-  for (const d of dirs) {
-    if (existsSync(d)) {
-      for (const f of readdirSync(d)) {
-        add(path.join(d, f));
-      }
-    }
-  }
-  return [...found.values()].sort((a, b) => a.file.localeCompare(b.file));
-}
-
-/** GPUs the NVIDIA driver reports (`nvidia-smi`), or why none are listed. */
-export function nvidiaGpus(): { gpus: string[]; why?: string } {
-  try {
-    const out = execFileSync(
-      'nvidia-smi',
-      ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'],
-      { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] }
-    );
-    const gpus = out
-      .split('\n')
-      .map(l => l.trim())
-      .filter(Boolean);
-    return gpus.length ? { gpus } : { gpus, why: 'nvidia-smi lists no GPU' };
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    return {
-      gpus: [],
-      why:
-        code === 'ENOENT'
-          ? 'nvidia-smi not found (no NVIDIA driver installed)'
-          : `nvidia-smi failed: ${(e as Error).message.split('\n')[0]}`
-    };
-  }
-}
-
-const NATIVE_SCRIPT = `
-const pkgs = ${JSON.stringify(PACKAGES)};
-const tried = [];
-for (const p of pkgs) {
-  let tf;
-  try { tf = req(p); } catch (e) {
-    const m = String(e && e.message || e).split('\\n')[0];
-    tried.push({ pkg: p, error: m });
-    continue;
-  }
-  let tfVersion, devices;
-  try { tfVersion = tf.backend().binding.TF_Version; } catch (e) { tfVersion = undefined; }
-  out({ pkg: p, loaded: true, tfjs: tf.version && tf.version['tfjs-core'], tfVersion, backend: tf.getBackend(), tried });
+function loadScript(dir: string): string {
+  return `
+let tf;
+try { tf = require(${JSON.stringify(dir)}); } catch (e) {
+  out({ loaded: false, error: String((e && e.message) || e).split('\\n')[0] });
   process.exit(0);
 }
-out({ loaded: false, tried });
+const info = { loaded: true, backend: null, tensorflow: null, tfjs: null, gpu: null };
+try { info.backend = tf.getBackend(); } catch (e) {}
+try {
+  const binding = tf.backend().binding;
+  info.tensorflow = binding.TF_Version || null;
+  if (typeof binding.isUsingGpuDevice === 'function') { info.gpu = binding.isUsingGpuDevice(); }
+} catch (e) {}
+try { info.tfjs = tf.version['tfjs-core'] || null; } catch (e) {}
+out(info);
 `;
+}
+
+// A path as the user reads it: relative to the project when inside it, else absolute.
+function shown(file: string, root: string): string {
+  const roots = [root];
+  try {
+    roots.push(realpathSync(root));
+  } catch {
+    // a root that does not exist has no real path
+  }
+  for (const r of roots) {
+    const rel = path.relative(r, file);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      return rel;
+    }
+  }
+  return file;
+}
+
+function describeLocation(
+  l: ITfjsNodeLocation & { dir: string },
+  root: string,
+  env: NodeJS.ProcessEnv
+): string {
+  const fromEnv =
+    l.prefix !== null &&
+    !!env[TFJS_NODE_DIR_ENV] &&
+    path.resolve(env[TFJS_NODE_DIR_ENV] as string) === l.prefix;
+  const where =
+    l.prefix === null
+      ? `in node_modules (${shown(l.dir, root)})`
+      : `in ${shown(l.prefix, root)} (${fromEnv ? `$${TFJS_NODE_DIR_ENV}` : 'built by scripts/setup.sh'})`;
+  const binding = l.binding
+    ? `binding built (${path.relative(l.dir, l.binding)})`
+    : 'no compiled binding (lib/napi-v*/tfjs_binding.node)';
+  const lib = l.libtensorflow
+    ? `links ${l.libtensorflow}`
+    : 'no deps/lib/libtensorflow.so (the TensorFlow C library it links)';
+  return `${l.package}: ${where}; ${binding}; ${lib}`;
+}
+
+const WHERE: Record<ICudaLibrary['where'], string> = {
+  tensorflow: 'beside the linked TensorFlow',
+  venv: '.venv',
+  LD_LIBRARY_PATH: '$LD_LIBRARY_PATH',
+  ldconfig: 'ldconfig'
+};
 
 /**
- * The native TensorFlow back-end: whether a tfjs-node(-gpu) binding is built and loads (in a child
- * process, so a broken binding cannot crash the doctor), the TensorFlow version it runs on, the
- * GPUs the driver sees and the CUDA/cuDNN libraries found.
+ * The native TensorFlow back-end, found and loaded as the engine does it (one definition:
+ * src/deni/backend/native-tensorflow.ts), starting from `root`: where each tfjs-node(-gpu) is
+ * (scripts/setup.sh's .cache/tfjs-node, $DENI_TFJS_NODE_DIR or node_modules), whether its binding
+ * is built, the libtensorflow it links; then loads it in a child process (so a broken binding
+ * cannot crash the doctor) with the engine's TensorFlow environment (threads, determinism) to
+ * report TensorFlow's version, tfjs's and the device; and the GPUs and CUDA/cuDNN libraries.
  */
 export function checkNative(
-  root: string
-): IBackendCheck & { gpus: string[]; libraries: ILibrary[] } {
+  root: string,
+  env: NodeJS.ProcessEnv = process.env
+): IBackendCheck & {
+  gpus: string[];
+  libraries: ICudaLibrary[];
+  packages: ITfjsNodeLocation[];
+} {
+  const report = nativeTensorflowReport({
+    fromFile: path.join(root, 'package.json'),
+    root,
+    env
+  });
   const details: string[] = [];
   const fixes: string[] = [];
-  const gpu = nvidiaGpus();
-  const libraries = cudaLibraries(root);
-  const installed = PACKAGES.filter(p =>
-    existsSync(path.join(root, 'node_modules', p, 'package.json'))
+  const located = report.packages.filter(
+    (l): l is ITfjsNodeLocation & { dir: string } => l.dir !== null
   );
-  for (const p of installed) {
-    const bindings = bindingFiles(root, p);
-    details.push(
-      bindings.length
-        ? `${p}: binding built (${bindings.map(b => path.relative(root, b)).join(', ')})`
-        : `${p}: installed, but no compiled binding (lib/napi-v*/tfjs_binding.node)`
-    );
+  for (const l of located) {
+    details.push(describeLocation(l, root, env));
   }
   let usable = false;
-  if (installed.length === 0) {
-    details.push(`neither ${PACKAGES.join(' nor ')} is installed`);
-    fixes.push(
-      'npm install @tensorflow/tfjs-node@4.22.0 (CPU) or @tensorflow/tfjs-node-gpu@4.22.0 (NVIDIA GPU, Linux); or build the binding against the PyPI TensorFlow wheel in .venv as bench/README.md describes'
+  if (located.length === 0) {
+    details.push(
+      `neither ${TFJS_NODE_PACKAGES.join(' nor ')} is installed (looked in ${env[TFJS_NODE_DIR_ENV] ? `$${TFJS_NODE_DIR_ENV}, ` : ''}${NATIVE_PREFIX} in and above ${root}, and node_modules)`
     );
+    fixes.push(SETUP_FIX);
+  } else if (report.error !== null) {
+    // The engine would refuse to load it too (an invalid $DENI_TF_THREADS).
+    details.push(`not loaded: ${report.error}`);
+    fixes.push('set DENI_TF_THREADS to an integer from 1 to 256, or unset it');
   } else {
-    const answer = runProbe(NATIVE_SCRIPT, root, 60_000);
-    if (!answer.ok) {
-      details.push(`loading the binding failed: ${answer.why}`);
-    } else if (answer.value.loaded) {
-      usable = true;
-      details.push(
-        `${String(answer.value.pkg)} loads: TensorFlow ${String(answer.value.tfVersion ?? 'version unknown')}, tfjs ${String(answer.value.tfjs ?? '?')}`
-      );
-    } else {
-      for (const t of (answer.value.tried as {
-        pkg: string;
-        error: string;
-      }[]) ?? []) {
-        if (installed.includes(t.pkg)) {
-          details.push(`${t.pkg} does not load: ${t.error}`);
+    const childEnv = { ...env, ...tensorflowEnv(report.threads, env) };
+    // The engine's order: the GPU build first when a GPU is visible; the first that loads wins.
+    for (const pkg of packageOrder(report.gpus.length > 0)) {
+      const l = located.find(p => p.package === pkg);
+      if (!l) {
+        continue;
+      }
+      if (usable) {
+        details.push(`${pkg}: not loaded (the engine uses the one above)`);
+        continue;
+      }
+      const answer = runProbe(loadScript(l.dir), root, 60_000, childEnv);
+      const v = answer.ok ? answer.value : null;
+      if (!answer.ok) {
+        details.push(`${pkg} does not load: ${answer.why}`);
+      } else if (!v?.loaded) {
+        details.push(`${pkg} does not load: ${String(v?.error)}`);
+      } else if (v.backend !== 'tensorflow') {
+        details.push(
+          `${pkg} loads but registered no 'tensorflow' back-end (active: ${String(v.backend)}; tfjs-core version mismatch?)`
+        );
+      } else {
+        usable = true;
+        const device =
+          v.gpu === true
+            ? 'on the GPU'
+            : v.gpu === false
+              ? 'on the CPU'
+              : 'device unknown';
+        details.push(
+          `${pkg} loads: TensorFlow ${String(v.tensorflow ?? 'version unknown')}, tfjs ${String(v.tfjs ?? '?')}, ${device}, ${report.threads} intra-op thread(s), deterministic ops ${childEnv.TF_DETERMINISTIC_OPS === '1' ? 'on' : 'off'}`
+        );
+        if (report.gpus.length > 0 && v.gpu !== true) {
+          fixes.push(
+            pkg === '@tensorflow/tfjs-node'
+              ? 'nvidia-smi lists a GPU but only the CPU build is installed: rerun bash scripts/setup.sh (it builds tfjs-node-gpu against tensorflow[and-cuda] where a GPU is listed)'
+              : 'TensorFlow runs on the CPU although nvidia-smi lists a GPU: check the CUDA/cuDNN libraries below (tensorflow[and-cuda] brings the ones it needs) and CUDA_VISIBLE_DEVICES'
+          );
         }
       }
     }
     if (!usable) {
-      fixes.push(
-        'rebuild the binding: npm rebuild @tensorflow/tfjs-node --build-addon-from-source (needs the TensorFlow C library; see bench/README.md)'
-      );
-      if (
-        libraries.length === 0 &&
-        installed.includes('@tensorflow/tfjs-node-gpu')
-      ) {
-        fixes.push(
-          'install CUDA and cuDNN (e.g. pip install nvidia-cuda-runtime-cu12 nvidia-cudnn-cu12 into .venv) and add their lib folders to LD_LIBRARY_PATH'
-        );
-      }
+      fixes.push(SETUP_FIX);
     }
   }
+  const libraries = report.cudaLibraries;
+  if (
+    !usable &&
+    located.some(l => l.package === '@tensorflow/tfjs-node-gpu') &&
+    !libraries.some(l => l.name === 'libcudnn')
+  ) {
+    fixes.push(
+      'install CUDA and cuDNN: bash scripts/setup.sh on the GPU machine installs tensorflow[and-cuda] (CUDA 12 and cuDNN as PyPI wheels beside TensorFlow)'
+    );
+  }
   details.push(
-    gpu.gpus.length ? `GPUs: ${gpu.gpus.join('; ')}` : `GPUs: none (${gpu.why})`
+    report.gpus.length
+      ? `GPUs: ${report.gpus.join('; ')}`
+      : `GPUs: none (${report.gpusWhy ?? 'none listed'})`
   );
-  const byName = (n: string) => libraries.filter(l => l.name === n);
   for (const n of ['libcudart', 'libcudnn', 'libcublas']) {
-    const libs = byName(n);
+    const libs = libraries.filter(l => l.name === n);
+    const versions = [
+      ...new Set(libs.map(l => l.version).filter(Boolean))
+    ].join(', ');
     details.push(
       libs.length
-        ? `${n}: version ${[...new Set(libs.map(l => l.version).filter(Boolean))].join(', ') || 'unknown'} (${libs[0].file}${libs.length > 1 ? ` and ${libs.length - 1} more` : ''})`
+        ? `${n}: version ${versions || 'unknown'} (${libs[0].file}, ${WHERE[libs[0].where]}${libs.length > 1 ? `; and ${libs.length - 1} more` : ''})`
         : `${n}: not found`
     );
   }
@@ -201,7 +204,8 @@ export function checkNative(
     usable,
     details,
     fixes,
-    gpus: gpu.gpus,
-    libraries
+    gpus: report.gpus,
+    libraries,
+    packages: report.packages
   };
 }
