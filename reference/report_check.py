@@ -15,6 +15,10 @@ REQUEST is an object with any of:
                  "seed": s}, ...]
                -> percentile interval of std(values) / std(reference) (population stds), the two
                   samples resampled independently (scipy.stats.bootstrap, paired=False)
+  "sign_flip": [{"x": [...], "y": [...]}, ...]
+               -> exact two-sided permutation test of mean(x - y) over pairs (x_i, y_i)
+                  swapped within pairs: scipy.stats.permutation_test(permutation_type="samples",
+                  n_resamples=inf), i.e. every sign pattern of the differences
 """
 import json
 import sys
@@ -75,6 +79,20 @@ def std_ratio(req):
     return [float(res.confidence_interval.low), float(res.confidence_interval.high)]
 
 
+def sign_flip(req):
+    x = np.asarray(req["x"], dtype=float)
+    y = np.asarray(req["y"], dtype=float)
+    res = stats.permutation_test(
+        (x, y),
+        lambda a, b, axis: np.mean(a - b, axis=axis),
+        permutation_type="samples",
+        alternative="two-sided",
+        n_resamples=np.inf,
+        vectorized=True,
+    )
+    return {"statistic": float(res.statistic), "p": float(res.pvalue)}
+
+
 def main():
     req = json.load(sys.stdin)
     out = {}
@@ -98,6 +116,8 @@ def main():
         out["bootstrap"] = [boot(b) for b in req["bootstrap"]]
     if "std_ratio" in req:
         out["std_ratio"] = [std_ratio(r) for r in req["std_ratio"]]
+    if "sign_flip" in req:
+        out["sign_flip"] = [sign_flip(r) for r in req["sign_flip"]]
     json.dump(out, sys.stdout)
 
 

@@ -153,4 +153,31 @@ describe('EXPERIMENTS.md and its committed runs (issue #17)', () => {
       await expect(regenerateExperiments(root)).rejects.toThrow(error);
     }
   });
+
+  it('tables blocks take the per-run-index kinds byrun and paired', async () => {
+    const root = tempDir('experiments');
+    const store = ResultStore.open(path.join(root, 's.sqlite'));
+    await runSweep(smallSpec('demo', 3), { runOne: fakeRun, store });
+    mkdirSync(path.join(root, 'experiments/demo'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'experiments/demo/runs.jsonl'),
+      exportJsonl(store, 'demo')
+    );
+    store.close();
+    writeFileSync(
+      path.join(root, 'EXPERIMENTS.md'),
+      '<!-- deni:tables demo byrun,paired -->\n<!-- /deni:tables -->\n'
+    );
+    const out = await regenerateExperiments(root);
+    expect(out.text).toMatch(
+      /<!-- deni:tables demo byrun,paired -->\n\n### Macro-F1 x 100 by run index[^\n]*\n\n\| dataset +\| tuning +\| run +\| +default +\|[\s\S]*### Paired against default by run index[^\n]*\n\n\| dataset +\| model +\| tuning +\| strategy +\| pairs +\|.*\n\|.*\n\| sst2 +\| minilm-l6 \| full +\| deni\(schedule=relative\) \| +0 \|(?: +\|){4} +0 \| +0 \| +0 \|\n\| sst2 +\| minilm-l6 \| lora +\| deni\(schedule=relative\) \| +1 \| +15\.54 \|/
+    );
+    writeFileSync(
+      path.join(root, 'EXPERIMENTS.md'),
+      '<!-- deni:tables demo runz -->\n<!-- /deni:tables -->\n'
+    );
+    await expect(regenerateExperiments(root)).rejects.toThrow(
+      /unknown table 'runz' for study 'demo' \(valid: paper, stats, cost, runs, byrun, paired\)/
+    );
+  });
 });

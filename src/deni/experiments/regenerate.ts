@@ -28,7 +28,8 @@ import { ResultStore } from '../sweep/store';
  *     <!-- deni:figure STUDY/SWEEP FIGURE_ID PATH.png -->
  *
  * A runs file holds one or more sweeps (one section each), and each sweep is one report. A tables
- * block is replaced by the Markdown of those report tables of the addressed sweep; a figure marker
+ * block is replaced by the Markdown of those report tables of the addressed sweep (any kinds of
+ * TABLE_CHOICES, e.g. `paper,stats,cost` or `byrun,paired`); a figure marker
  * writes the report's plotly figure spec to PATH.plotly.json (and, with a renderer, the PNG).
  * Plain `STUDY` addresses a study whose runs file holds exactly one sweep. Reports use bootstrap
  * seed 0, as `deni report` does by default.

@@ -5,7 +5,7 @@
  */
 export * from './types';
 export { csvField, escapeHtml, escapeLatex, escapeMarkdown } from './escape';
-export { TABLE_CHOICES, type TableChoice } from './cells';
+export { defaultTables, TABLE_CHOICES, type TableChoice } from './cells';
 export {
   formatReport,
   REPORT_FORMATS,
@@ -21,7 +21,9 @@ export {
 } from './progress';
 export { formatDuration, progressLine, summaryText } from './summary';
 export {
+  byRunTable,
   costTable,
+  pairedTable,
   paperTables,
   runsTable,
   statsTable,

@@ -110,6 +110,32 @@ describe('LaTeX', () => {
   });
 });
 
+describe('per-run-index tables (byrun, paired)', () => {
+  it('escape hostile strategy and data set names in every format', () => {
+    const bundle = hostileBundle();
+    const tables: ('byrun' | 'paired')[] = ['byrun', 'paired'];
+    const html = formatReport(bundle, 'html', { tables });
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain('<th class="jp-deni-num">deni(note=&lt;script&gt;');
+    const md = formatReport(bundle, 'md', { tables });
+    expect(md).not.toMatch(/<script|<img/);
+    expect(md).toContain(
+      'deni(note=&lt;script&gt;alert("x")&lt;/script&gt;&amp;)'
+    );
+    const tex = formatReport(bundle, 'latex', { tables });
+    expect(tex).toContain('deni(note=\\textless{}script\\textgreater{}');
+    expect(tex).not.toContain('_50%');
+    const text = formatReport(bundle, 'text', { tables });
+    expect(text).toContain('Paired against default');
+    const csv = formatReport(bundle, 'csv', { tables: ['byrun'] });
+    expect(csv.split('\r\n')[0]).toBe(
+      'dataset,run,default,"deni(note=<script>alert(""x"")</script>&)"'
+    );
+    // Run i of both: 85 - 80, 85.5 - 82, 86 - 84.
+    expect(csv.split('\r\n')[2]).toMatch(/,1,82\.00,85\.50 \(\+3\.50\)$/);
+  });
+});
+
 describe('Markdown, CSV, text and JSON', () => {
   it('escapes Markdown and keeps one cell per column', () => {
     expect(escapeMarkdown('a|b*c_<d>`e`')).toBe('a\\|b\\*c\\_&lt;d&gt;\\`e\\`');

@@ -22,8 +22,9 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
 /** Options of formatReport. */
 export interface IFormatOptions {
   /**
-   * Tables to include. html and md default to all (paper, stats, cost, runs), latex and text to
-   * paper + cost; csv writes one table (the first given; default stats).
+   * Tables to include. html and md default to every kind (paper, stats, cost, runs, byrun,
+   * paired), latex and text to paper + cost (cells.ts declares which); csv writes one table (the
+   * first given; default stats).
    */
   tables?: TableChoice[];
   /** html only: a whole page with inline style instead of a fragment. */

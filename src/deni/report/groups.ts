@@ -129,6 +129,34 @@ export function compareStrategies(
   );
 }
 
+/**
+ * The `default` and `ensemble` group of each configuration (by configId): the entry without
+ * overrides when there is one, else the first entry of that name. Used for every comparison
+ * against a baseline, so the statistics and the tables agree on which group that is.
+ */
+export function findBaselines<
+  T extends Pick<
+    IGroupKey,
+    'dataset' | 'model' | 'tuning' | 'strategyName' | 'strategyParams'
+  >
+>(groups: readonly T[]): Map<string, { default?: T; ensemble?: T }> {
+  const out = new Map<string, { default?: T; ensemble?: T }>();
+  for (const g of groups) {
+    if (g.strategyName !== 'default' && g.strategyName !== 'ensemble') {
+      continue;
+    }
+    const id = configId(g);
+    const entry = out.get(id) ?? {};
+    const slot = g.strategyName;
+    const current = entry[slot];
+    if (!current || (current.strategyParams && !g.strategyParams)) {
+      entry[slot] = g;
+    }
+    out.set(id, entry);
+  }
+  return out;
+}
+
 /** Distinct values in order of first appearance. */
 export function distinct<T>(items: readonly T[]): T[] {
   return [...new Set(items)];

@@ -22,6 +22,18 @@ export {
   type IBootstrapResult
 } from './bootstrap';
 export {
+  pairByRun,
+  SIGN_FLIP_DRAWS,
+  SIGN_FLIP_EXACT_MAX,
+  signFlipTest,
+  winsTiesLosses,
+  type IPairable,
+  type IPairing,
+  type ISignFlipOptions,
+  type ISignFlipResult,
+  type IWinsTiesLosses
+} from './paired';
+export {
   brownForsythe,
   fSurvival,
   tTwoSided,

@@ -1,11 +1,20 @@
-import { cellParts, plainText, selectTables, type TableChoice } from './cells';
+import {
+  cellParts,
+  csvFullPrecision,
+  plainOf,
+  plainText,
+  TABLE_CHOICES,
+  type TableChoice
+} from './cells';
 import { csvField } from './escape';
 import type { IPlainTable, IReportBundle } from './types';
 
 /**
  * One table of the report as CSV (RFC 4180, CRLF line ends, header row). `stats` (default) has one
  * row per group with every statistic at full precision; `runs` one row per run; `cost` the cost
- * table; `paper` the paper-style cells (with a `table` column when the report has several).
+ * table; `byrun` and `paired` the per-run-index tables; `paper` the paper-style cells (with a
+ * `table` column when the report has several). Numbers are at full precision where the table
+ * kind says so (cells.ts), else rounded as shown.
  */
 export function renderCsv(
   bundle: IReportBundle,
@@ -41,15 +50,21 @@ export function renderCsv(
     }
     return lines.join('\r\n') + '\r\n';
   }
-  const { plain } = selectTables(bundle, [table]);
-  if (plain.length === 0) {
-    throw new Error(
-      `report CSV: the bundle has no ${table} table (it holds: ${
-        (bundle.plainTables ?? []).map(t => t.id).join(', ') || 'none'
-      })`
+  if (!TABLE_CHOICES.includes(table)) {
+    throw new RangeError(
+      `report CSV: unknown table ${JSON.stringify(table)}; valid: ${TABLE_CHOICES.join(', ')}`
     );
   }
-  return plainTableCsv(plain[0], table !== 'runs' && table !== 'stats');
+  const plain = plainOf(bundle, table);
+  if (!plain) {
+    const has = TABLE_CHOICES.filter(
+      c => c === 'paper' || plainOf(bundle, c) !== undefined
+    );
+    throw new Error(
+      `report CSV: the bundle has no ${table} table (it has: ${has.join(', ')})`
+    );
+  }
+  return plainTableCsv(plain, !csvFullPrecision(table));
 }
 
 /**

@@ -1,11 +1,17 @@
-import { cellParts, plainText, selectTables, type TableChoice } from './cells';
+import {
+  cellParts,
+  defaultTables,
+  plainText,
+  selectTables,
+  type TableChoice
+} from './cells';
 import { escapeHtml } from './escape';
 import { progressLine } from './summary';
 import type { IPlainTable, IReportBundle, IReportTable } from './types';
 
 /** Options of renderHtml. */
 export interface IHtmlOptions {
-  /** Tables to include (default: paper, stats, cost, runs). */
+  /** Tables to include (default: every kind, see defaultTables('full')). */
   tables?: readonly TableChoice[];
   /** A whole page (doctype, inline style) instead of a fragment. */
   standalone?: boolean;
@@ -22,7 +28,7 @@ export function renderHtml(
 ): string {
   const { paper, plain } = selectTables(
     bundle,
-    options.tables ?? ['paper', 'stats', 'cost', 'runs']
+    options.tables ?? defaultTables('full')
   );
   const parts: string[] = [];
   parts.push(

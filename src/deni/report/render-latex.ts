@@ -1,4 +1,10 @@
-import { cellParts, plainText, selectTables, type TableChoice } from './cells';
+import {
+  cellParts,
+  defaultTables,
+  plainText,
+  selectTables,
+  type TableChoice
+} from './cells';
 import { escapeLatex } from './escape';
 import type { IPlainTable, IReportBundle, IReportTable } from './types';
 
@@ -8,7 +14,7 @@ import type { IPlainTable, IReportBundle, IReportTable } from './types';
  */
 export function renderLatex(
   bundle: IReportBundle,
-  tables: readonly TableChoice[] = ['paper', 'cost']
+  tables: readonly TableChoice[] = defaultTables('short')
 ): string {
   const { paper, plain } = selectTables(bundle, tables);
   const out: string[] = [

@@ -1,4 +1,10 @@
-import { cellParts, plainText, selectTables, type TableChoice } from './cells';
+import {
+  cellParts,
+  defaultTables,
+  plainText,
+  selectTables,
+  type TableChoice
+} from './cells';
 import { escapeMarkdown } from './escape';
 import { summaryText } from './summary';
 import type { IPlainTable, IReportBundle, IReportTable } from './types';
@@ -9,7 +15,7 @@ import type { IPlainTable, IReportBundle, IReportTable } from './types';
  */
 export function renderMarkdown(
   bundle: IReportBundle,
-  tables: readonly TableChoice[] = ['paper', 'stats', 'cost', 'runs']
+  tables: readonly TableChoice[] = defaultTables('full')
 ): string {
   const { paper, plain } = selectTables(bundle, tables);
   const out: string[] = [`## DENI report: ${escapeMarkdown(bundle.sweep)}`, ''];

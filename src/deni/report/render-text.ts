@@ -1,4 +1,10 @@
-import { cellParts, plainText, selectTables, type TableChoice } from './cells';
+import {
+  cellParts,
+  defaultTables,
+  plainText,
+  selectTables,
+  type TableChoice
+} from './cells';
 import { summaryText } from './summary';
 import type { IPlainTable, IReportBundle, IReportTable } from './types';
 
@@ -9,7 +15,7 @@ import type { IPlainTable, IReportBundle, IReportTable } from './types';
  */
 export function renderText(
   bundle: IReportBundle,
-  tables: readonly TableChoice[] = ['paper', 'cost']
+  tables: readonly TableChoice[] = defaultTables('short')
 ): string {
   const { paper, plain } = selectTables(bundle, tables);
   const out = [clean(summaryText(bundle), true), ''];

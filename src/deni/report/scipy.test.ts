@@ -8,6 +8,7 @@ import { populationStd, quantile } from './descriptive';
 import { computeStats } from './stats';
 import { syntheticGroup } from './synthetic';
 import { brownForsythe, fSurvival, tTwoSided } from './hypothesis';
+import { signFlipTest } from './paired';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const python = path.resolve(repoRoot, '.venv/bin/python');
@@ -98,7 +99,23 @@ describe.skipIf(!existsSync(python))('statistics against numpy / scipy', () => {
   const bootValues = sample(9, 20, 85, 2, 0.1);
   const ratioValues = sample(13, 20, 85, 1.2);
   const ratioReference = sample(14, 15, 84, 2.5, 0.1);
+  // Paired runs (x_i, y_i): F1-like normal data of 6, 10 and 15 pairs, integer data full of
+  // exact ties, and decimals whose tying patterns differ from the observed sum by rounding only.
+  const signFlipPairs: [number[], number[]][] = [
+    [sample(15, 6, 85, 1), sample(16, 6, 84.5, 1)],
+    [sample(17, 10, 90.4, 0.4), sample(18, 10, 88.8, 0.5)],
+    [sample(19, 15, 65, 0.8), sample(20, 15, 65.1, 0.8, 0.1)],
+    [
+      [3, 1, 4, 1, 5, 9, 2, 6, 5, 3],
+      [2, 7, 1, 8, 2, 8, 1, 8, 2, 8]
+    ],
+    [
+      [0.5, -0.1, 0.1, -0.2, 0.2, -0.6, 0.2, 0.4, 0.6],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0]
+    ]
+  ];
   const ref = reference({
+    sign_flip: signFlipPairs.map(([x, y]) => ({ x, y })),
     pairs,
     groups: [
       [sample(10, 10, 80, 1), sample(11, 12, 80, 2), sample(12, 9, 81, 3)]
@@ -140,6 +157,20 @@ describe.skipIf(!existsSync(python))('statistics against numpy / scipy', () => {
       relClose(s.meanDf as number, r.welch_df, 1e-10);
       pClose(s.meanP as number, r.welch_p);
     });
+  });
+
+  it('sign-flip p matches scipy.stats.permutation_test (permutation_type="samples", exact)', () => {
+    const refs = ref.sign_flip as { statistic: number; p: number }[];
+    signFlipPairs.forEach(([x, y], i) => {
+      const ours = signFlipTest(x.map((v, j) => v - y[j]));
+      expect(ours.exact).toBe(true);
+      relClose(ours.mean, refs[i].statistic, 1e-12);
+      // Both count patterns: the same rational number, so equal up to the last bit.
+      expect(ours.p).toBeCloseTo(refs[i].p, 14);
+    });
+    // The cases span small and large p (a test that always said 1 or 0 would fail here).
+    expect(Math.min(...refs.map(r => r.p))).toBeLessThan(0.01);
+    expect(Math.max(...refs.map(r => r.p))).toBeGreaterThan(0.3);
   });
 
   it('Brown-Forsythe over three groups matches levene(center="median")', () => {

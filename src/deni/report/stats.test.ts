@@ -431,3 +431,109 @@ describe('bootstrap of the std ratio to default', () => {
     expect(s.meanP).toBeDefined();
   });
 });
+
+describe('paired comparison with default by run index', () => {
+  const runs = (
+    strategy: string,
+    values: [run: number, f1: number][],
+    dataset = 'sst2'
+  ) =>
+    values.map(([run, macroF1]) =>
+      syntheticResult({ strategy, run, macroF1, dataset })
+    );
+
+  it('pairs runs present and not failed in both, with its own bootstrap stream', () => {
+    // Two classes: below 50 is a failed run.
+    const results = [
+      ...runs('default', [
+        [0, 80],
+        [1, 82],
+        [2, 30],
+        [3, 84],
+        [4, 81],
+        [6, 79]
+      ]),
+      ...runs('deni', [
+        [0, 83],
+        [1, 81],
+        [2, 85],
+        [3, 84],
+        [4, 40],
+        [5, 86],
+        [6, 82.5]
+      ])
+    ];
+    const [def, deni] = computeStats(results, {
+      rng: new Rng(5),
+      resamples: 300
+    });
+    expect(def.paired).toBeUndefined();
+    // Pairs: runs 0, 1, 3, 6 (run 2: default failed; 4: deni failed; 5: no default run).
+    const diffs = [3, -1, 0, 3.5];
+    const p = deni.paired as NonNullable<typeof deni.paired>;
+    expect(p).toMatchObject({
+      pairs: 4,
+      wins: 2,
+      ties: 1,
+      losses: 1,
+      exact: true,
+      patterns: 16
+    });
+    expect(p.meanDiff).toBeCloseTo(5.5 / 4, 12);
+    // |sum| 5.5 is reached by +-(3, -1, 0, 3.5) and +-(3, +1, 0, 3.5), each with 0 either way.
+    expect(p.p).toBe(8 / 16);
+    // The interval is the seeded bootstrap of the mean of the differences, on its own stream.
+    const base = new Rng(5).nextUint32();
+    const id = groupId({ ...deni, strategyName: 'deni' });
+    const own = bootstrapMeanStd(
+      diffs,
+      new Rng(hashToUint32(`deni/report/bootstrap-paired/${base}/${id}`)),
+      300
+    );
+    expect(p.ci).toEqual(own.meanCI);
+    expect(p.ci[0]).toBeLessThan(p.meanDiff);
+    expect(p.ci[1]).toBeGreaterThan(p.meanDiff);
+  });
+
+  it('leaves every other interval as it was: each has its own stream', () => {
+    const def = [81.2, 83.5, 79.9, 84.1, 82.2, 78.3, 83.0, 85.8];
+    const deni = [83.1, 84.0, 82.7, 83.8, 84.4, 83.3, 82.9, 84.1];
+    const results = [
+      ...syntheticGroup(def, { strategy: 'default' }),
+      ...syntheticGroup(deni, { strategy: 'deni' })
+    ];
+    const [, s] = computeStats(results, { rng: new Rng(5), resamples: 500 });
+    expect(s.paired?.pairs).toBe(8);
+    const base = new Rng(5).nextUint32();
+    const id = groupId({ ...s, strategyName: 'deni' });
+    const stream = (name: string) =>
+      new Rng(hashToUint32(`deni/report/${name}/${base}/${id}`));
+    const own = bootstrapMeanStd(deni, stream('bootstrap'), 500);
+    expect([s.meanCI, s.stdCI]).toEqual([own.meanCI, own.stdCI]);
+    const ratio = bootstrapStdRatio(
+      deni,
+      def,
+      stream('bootstrap-std-ratio'),
+      500
+    );
+    expect(s.stdRatioCI).toEqual(ratio.ci);
+  });
+
+  it('is absent without a default group, without pairs, and across configurations', () => {
+    const results = [
+      ...runs('default', [[0, 80]], 'a'),
+      ...runs('deni', [[1, 81]], 'a'),
+      ...runs('deni', [[0, 81]], 'b'),
+      ...runs('default', [[0, 30]], 'c'),
+      ...runs('deni', [[0, 81]], 'c')
+    ];
+    const stats = computeStats(results, { rng: rng(), resamples: 50 });
+    expect(stats.map(s => s.paired)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined
+    ]);
+  });
+});

@@ -9,14 +9,16 @@ import {
 import { mean, populationStd, sampleStd } from './descriptive';
 import {
   configId,
+  findBaselines,
   groupId,
   groupResults,
   type IGroupOrder,
   type IRunGroup
 } from './groups';
 import { brownForsythe, welchTTest } from './hypothesis';
+import { pairByRun, signFlipTest, winsTiesLosses } from './paired';
 import { detectableRatioNormal } from './power';
-import type { IGroupStats } from './types';
+import type { IGroupStats, IPairedStats } from './types';
 
 /** Simulations per power estimate behind the report's detectable ratio (standard error <= 0.016). */
 const REPORT_SIMULATIONS = 1000;
@@ -25,9 +27,10 @@ const REPORT_SIMULATIONS = 1000;
 export interface IStatsOptions {
   /**
    * Generator for the bootstrap. One draw from it seeds every group's own streams (hashed with the
-   * group's identity and the statistic: one stream for the mean and std intervals, another for the
-   * std-ratio interval), so a group's intervals do not depend on which other groups are present,
-   * and the ratio interval takes nothing from the stream behind the mean and std intervals.
+   * group's identity and the statistic: one stream for the mean and std intervals, others for the
+   * std-ratio interval, the paired-difference interval and the sign-flip Monte Carlo), so a group's
+   * intervals do not depend on which other groups are present, and no statistic takes anything
+   * from the stream behind another's.
    */
   rng: Rng;
   /** Bootstrap resamples (default 2000). */
@@ -57,8 +60,9 @@ export function isFailedRun(result: IRunResult): boolean {
 /**
  * Statistics of every (dataset, model, tuning, strategy) group: mean, population and sample std,
  * min, max, failed runs, bootstrap intervals, Brown-Forsythe and Welch tests against the
- * configuration's `default` group with a bootstrap interval of the std ratio, and mean model-steps
- * and wall seconds relative to `default` and `ensemble`.
+ * configuration's `default` group with a bootstrap interval of the std ratio, the comparison with
+ * `default` paired by run index (`paired`), and mean model-steps and wall seconds relative to
+ * `default` and `ensemble`.
  * Groups come out in the order of groupResults. Comparisons are absent where their baseline group
  * is missing or the test is undefined (fewer than two runs, no spread at all).
  */
@@ -167,6 +171,22 @@ export function statsOfGroups(
         stats.stdRatioCI = ratio.ci;
         stats.stdRatioDropped = ratio.dropped;
       }
+      const paired = pairedStats(g, base.default, {
+        // Streams of their own, so every interval above stays what it was without them.
+        bootstrap: new Rng(
+          hashToUint32(
+            `deni/report/bootstrap-paired/${streamBase}/${groupId(g)}`
+          )
+        ),
+        signFlip: new Rng(
+          hashToUint32(`deni/report/sign-flip/${streamBase}/${groupId(g)}`)
+        ),
+        resamples,
+        confidence
+      });
+      if (paired) {
+        stats.paired = paired;
+      }
     }
     const relative = (
       own: number,
@@ -209,27 +229,48 @@ export function statsOfGroups(
 }
 
 /**
- * The `default` and `ensemble` group of each configuration: the entry without overrides when there
- * is one, else the first entry of that name.
+ * A group against default paired by run index (see report/paired.ts): mean difference, its
+ * percentile bootstrap interval (pairs resampled), the sign-flip p and wins / ties / losses.
+ * Undefined when no run pairs up.
  */
-function findBaselines(
-  groups: readonly IRunGroup[]
-): Map<string, { default?: IRunGroup; ensemble?: IRunGroup }> {
-  const out = new Map<string, { default?: IRunGroup; ensemble?: IRunGroup }>();
-  for (const g of groups) {
-    if (g.strategyName !== 'default' && g.strategyName !== 'ensemble') {
-      continue;
-    }
-    const id = configId(g);
-    const entry = out.get(id) ?? {};
-    const slot = g.strategyName as 'default' | 'ensemble';
-    const current = entry[slot];
-    if (!current || (current.strategyParams && !g.strategyParams)) {
-      entry[slot] = g;
-    }
-    out.set(id, entry);
+function pairedStats(
+  g: IRunGroup,
+  base: IRunGroup,
+  options: {
+    bootstrap: Rng;
+    signFlip: Rng;
+    resamples: number;
+    confidence: number;
   }
-  return out;
+): IPairedStats | undefined {
+  const pairable = (r: IRunResult) => ({
+    run: r.spec.run,
+    value: r.macroF1,
+    failed: isFailedRun(r)
+  });
+  const { diffs } = pairByRun(
+    g.results.map(pairable),
+    base.results.map(pairable)
+  );
+  if (diffs.length === 0) {
+    return undefined;
+  }
+  const boot = bootstrapMeanStd(
+    diffs,
+    options.bootstrap,
+    options.resamples,
+    options.confidence
+  );
+  const test = signFlipTest(diffs, { rng: options.signFlip });
+  return {
+    pairs: diffs.length,
+    meanDiff: mean(diffs),
+    ci: boot.meanCI,
+    p: test.p,
+    exact: test.exact,
+    patterns: test.patterns,
+    ...winsTiesLosses(diffs)
+  };
 }
 
 function classCount(g: IRunGroup): number {

@@ -1,4 +1,5 @@
-import { compareStrategies, distinct } from './groups';
+import { compareStrategies, configId, distinct, findBaselines } from './groups';
+import { SIGN_FLIP_EXACT_MAX } from './paired';
 import type {
   IGroupStats,
   IPlainColumn,
@@ -290,6 +291,173 @@ export function runsTable(runs: readonly IRunRow[], digits = 2): IPlainTable {
       r.key
     ])
   };
+}
+
+/**
+ * Macro-F1 by run index: per configuration one row per run index, one column per strategy. Run i
+ * of every strategy shares its seeds (split, labels, data order, init, dropout), so a row compares
+ * the strategies on the same draw of everything but the strategy. Cells are text: the value, then
+ * in brackets its difference to default's run of the same index (strategy - default; both present
+ * and not failed), or `(failed)` for a run below chance level; empty where the run is missing.
+ * Model and tuning columns appear only when they vary. Strategies follow the paper's order, and
+ * default is the configuration's baseline as in the statistics (findBaselines).
+ */
+export function byRunTable(
+  runs: readonly IRunRow[],
+  stats: readonly IGroupStats[],
+  digits = 2
+): IPlainTable {
+  checkDigits(digits);
+  const keys = stats.map(s => ({
+    ...s,
+    strategyName: s.strategyName ?? s.strategy
+  }));
+  const nameOf = new Map(keys.map(k => [k.strategy, k.strategyName]));
+  const strategies = distinct(runs.map(r => r.strategy)).sort((a, b) =>
+    compareStrategies(
+      { strategy: a, strategyName: nameOf.get(a) ?? a },
+      { strategy: b, strategyName: nameOf.get(b) ?? b }
+    )
+  );
+  const baselines = findBaselines(keys);
+  const varies = (of: (r: IRunRow) => string) =>
+    distinct(runs.map(of)).length > 1;
+  const dims: ('model' | 'tuning')[] = [];
+  if (varies(r => r.model)) {
+    dims.push('model');
+  }
+  if (varies(r => r.tuning)) {
+    dims.push('tuning');
+  }
+  // Configurations in the order the runs come (group order), runs by index within each.
+  const configs = distinct(runs.map(r => configId(r)));
+  const rows: (string | number | null)[][] = [];
+  for (const config of configs) {
+    const part = runs.filter(r => configId(r) === config);
+    const base = baselines.get(config)?.default?.strategy;
+    const find = (strategy: string, run: number) => {
+      const found = part.filter(r => r.strategy === strategy && r.run === run);
+      // Two runs of one index in a group cannot be told apart: show neither.
+      return found.length === 1 ? found[0] : undefined;
+    };
+    const indices = distinct(part.map(r => r.run)).sort((a, b) => a - b);
+    for (const run of indices) {
+      const ref = base === undefined ? undefined : find(base, run);
+      const first = part[0];
+      rows.push([
+        first.dataset,
+        ...dims.map(d => first[d]),
+        run,
+        ...strategies.map(strategy => {
+          const r = find(strategy, run);
+          if (!r) {
+            return null;
+          }
+          const value = r.macroF1.toFixed(digits);
+          if (r.failed) {
+            return `${value} (failed)`;
+          }
+          if (strategy === base || !ref || ref.failed) {
+            return value;
+          }
+          return `${value} (${signed(r.macroF1 - ref.macroF1, digits)})`;
+        })
+      ]);
+    }
+  }
+  return {
+    id: 'byrun',
+    title:
+      'Macro-F1 x 100 by run index (run i has the same seeds in every strategy); ' +
+      'in brackets: minus default of the same run; failed: below chance level',
+    columns: [
+      { label: 'dataset' },
+      ...dims.map(d => ({ label: d })),
+      { label: 'run', digits: 0, align: 'right' as const },
+      ...strategies.map(label => ({ label, align: 'right' as const }))
+    ],
+    rows
+  };
+}
+
+/** A difference with its sign: `+0.85`, `-1.20`, and `0.00` only when exactly 0. */
+function signed(x: number, digits: number): string {
+  const text = Math.abs(x).toFixed(digits);
+  return x > 0 ? `+${text}` : x < 0 ? `-${text}` : text;
+}
+
+/**
+ * Each strategy against default paired by run index (IGroupStats.paired): pairs, mean difference
+ * (strategy - default) with its bootstrap interval, the sign-flip p, wins / ties / losses. One row
+ * per group compared with a default, with 0 pairs and empty statistics where no run pairs up.
+ */
+export function pairedTable(
+  stats: readonly IGroupStats[],
+  digits = 2
+): IPlainTable {
+  checkDigits(digits);
+  const num = (label: string, d: number): IPlainColumn => ({
+    label,
+    digits: d,
+    align: 'right'
+  });
+  // Every group compared with a default (meanDiff is set exactly then), also where no run pairs up.
+  const compared = stats.filter(
+    s => s.paired !== undefined || s.meanDiff !== undefined
+  );
+  const rows = compared.flatMap(s => (s.paired ? [{ s, p: s.paired }] : []));
+  const level = rows[0]?.s.confidence ?? stats[0]?.confidence;
+  const ci = level === undefined ? 'CI' : `${round(level * 100)} % CI`;
+  // Say how p was worked out for the rows at hand: exact, Monte Carlo, or both by pair count.
+  const exact = rows.some(r => r.p.exact);
+  const draws = distinct(rows.filter(r => !r.p.exact).map(r => r.p.patterns));
+  const random = `${draws.join(' / ')} seeded random sign patterns`;
+  const method =
+    draws.length === 0
+      ? 'exact over all 2^pairs sign patterns'
+      : exact
+        ? `exact over all 2^pairs sign patterns up to ${SIGN_FLIP_EXACT_MAX} pairs, else ${random}`
+        : `Monte Carlo over ${random}`;
+  return {
+    id: 'paired',
+    title:
+      'Paired against default by run index (pairs: runs present and not failed in both): ' +
+      `mean of strategy - default, bootstrap ${ci}, two-sided sign-flip permutation p (${method})`,
+    columns: [
+      ...KEY_COLUMNS,
+      num('pairs', 0),
+      num('mean diff', digits),
+      num(`diff ${ci} low`, digits),
+      num(`diff ${ci} high`, digits),
+      num('sign-flip p', 4),
+      num('wins', 0),
+      num('ties', 0),
+      num('losses', 0)
+    ],
+    rows: compared.map(s => {
+      const p = s.paired;
+      const key = [s.dataset, s.model, s.tuning, s.strategy];
+      if (!p) {
+        return [...key, 0, null, null, null, null, 0, 0, 0];
+      }
+      return [
+        ...key,
+        p.pairs,
+        p.meanDiff,
+        p.ci[0],
+        p.ci[1],
+        p.p,
+        p.wins,
+        p.ties,
+        p.losses
+      ];
+    })
+  };
+}
+
+/** A percentage without float noise (95, 99.9). */
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
 
 function checkDigits(digits: number): void {

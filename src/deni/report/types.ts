@@ -85,6 +85,37 @@ export interface IGroupStats {
   detectableStdRatio?: number | null;
   detectPower?: number;
   detectAlpha?: number;
+  /**
+   * This group against default paired by run index (run i of both shares its seeds); absent for
+   * default, where the configuration has no default group, and where no run pairs up.
+   */
+  paired?: IPairedStats;
+}
+
+/**
+ * A group's runs against default's runs of the same index (report/paired.ts): only indices with a
+ * run, not failed, on both sides pair up. Differences are this group's macro-F1 minus default's.
+ */
+export interface IPairedStats {
+  /** Pairs behind the numbers below. */
+  pairs: number;
+  /** Mean of the paired differences. */
+  meanDiff: number;
+  /**
+   * Percentile bootstrap interval of meanDiff, pairs resampled (the group's `confidence` and
+   * `resamples`, its own seeded stream).
+   */
+  ci: [number, number];
+  /** Two-sided sign-flip permutation p-value of meanDiff. */
+  p: number;
+  /** Whether p enumerated every sign pattern (else a seeded Monte Carlo estimate). */
+  exact: boolean;
+  /** Sign patterns behind p: 2^pairs when exact, else the random draws. */
+  patterns: number;
+  /** Pairs with a positive, zero (the same macro-F1) and negative difference. */
+  wins: number;
+  ties: number;
+  losses: number;
 }
 
 /** A paper-style table: rows strategies, columns configurations, cells "mean (std)". */
@@ -187,7 +218,10 @@ export interface IReportBundle {
   /** Readable error text (never HTML). */
   error?: string;
   // ---- Added by the report module (optional) ----
-  /** Statistics and cost tables (see IPlainTable); the per-run table is made from `runs`. */
+  /**
+   * Statistics and cost tables (see IPlainTable); the per-run (`runs`, `byrun`) and `paired` tables
+   * are made from `runs` and `stats` when asked for (report/cells.ts).
+   */
   plainTables?: IPlainTable[];
   /** Every run in the long format, so any format can be rebuilt from the bundle alone. */
   runs?: IRunRow[];
