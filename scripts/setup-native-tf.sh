@@ -12,9 +12,15 @@
 #      folder, not the project's node_modules: `npm ci` and `npm install` prune packages that
 #      package.json does not list, and listing it there would run that install script. Its copies
 #      of tfjs-core and tfjs-backend-cpu are removed so it shares the project's (one tfjs engine).
-#   4. deps/include and deps/lib point at the wheel's files; node-gyp builds the binding with the
-#      local Node headers (--nodedir), never downloading anything.
-#   5. The binding is loaded once to check it.
+#   4. scripts/tfjs-node-async-eager.patch is applied to the binding's sources as npm installed
+#      them (kept in binding.unpatched; sources it does not fit stop here): with
+#      $TFJS_NODE_ASYNC=1 the binding runs TensorFlow's eager ops asynchronously and infers each
+#      op's output shape itself, so Node's thread goes on to the next op while the kernel runs
+#      (same kernels, same order, same bits; the engine turns it on from 2 threads,
+#      src/deni/backend/native-tensorflow.ts). deps/include and deps/lib point at the wheel's
+#      files; node-gyp builds the binding with the local Node headers (--nodedir), never
+#      downloading anything.
+#   5. The binding is loaded once in each mode (sync, async) to check it.
 # Any failure says which step failed and why, and exits 3: the product then runs on wasm (setup.sh
 # goes on). DENI_SKIP_NATIVE_TF=1 skips all of it.
 set -uo pipefail
@@ -27,6 +33,7 @@ mkdir -p "$STAMPS"
 TF_VERSION=2.21.0
 TFJS_VERSION=4.22.0
 PYBIN="$ROOT/.venv/bin/python"
+ASYNC_PATCH="$ROOT/scripts/tfjs-node-async-eager.patch"
 
 say() { printf '\033[1m[setup]\033[0m native TensorFlow: %s\n' "$*"; }
 fail() {
@@ -62,7 +69,7 @@ TFJS_CORE=$(node -p "require('$ROOT/node_modules/@tensorflow/tfjs-core/package.j
   fail "tfjs-core" "the project uses tfjs-core $TFJS_CORE but tfjs-node is pinned at $TFJS_VERSION: change TFJS_VERSION here"
 
 # The stamp covers what the build depends on; the binding file itself must still be there.
-STAMP_TEXT="$WHEEL $PKG@$TFJS_VERSION node $(node --version) $(cat "$0" | sha256sum | cut -c1-16)"
+STAMP_TEXT="$WHEEL $PKG@$TFJS_VERSION node $(node --version) $(cat "$0" | sha256sum | cut -c1-16) $(sha256sum < "$ASYNC_PATCH" | cut -c1-16)"
 binding_file() { ls "$PKGDIR"/lib/napi-v*/tfjs_binding.node 2> /dev/null | head -1; }
 if [ -f "$STAMPS/native-tf" ] && [ "$(cat "$STAMPS/native-tf")" = "$STAMP_TEXT" ] && [ -n "$(binding_file)" ] &&
   [ -e "$PKGDIR/deps/lib/libtensorflow.so" ]; then
@@ -86,12 +93,12 @@ for f in libtensorflow_cc.so.2 libtensorflow_framework.so.2 include/tensorflow/c
 done
 
 # 2. Compiler and Node headers.
-if ! command -v g++ > /dev/null || ! command -v make > /dev/null; then
-  say "installing the C++ compiler (Debian build-essential)"
+if ! command -v g++ > /dev/null || ! command -v make > /dev/null || ! command -v patch > /dev/null; then
+  say "installing the C++ compiler and patch (Debian build-essential)"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq build-essential; } >> "$LOG" 2>&1 ||
-    fail "compiler" "g++/make are missing and apt-get could not install build-essential"
+    fail "compiler" "g++/make/patch are missing and apt-get could not install build-essential"
 fi
 NODEDIR=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 [ -f "$NODEDIR/include/node/node_api.h" ] && [ -f "$NODEDIR/include/node/common.gypi" ] ||
@@ -112,7 +119,20 @@ fi
 # One tfjs engine: tfjs-node and its union package resolve the project's tfjs-core and cpu back-end.
 rm -rf "$PREFIX/node_modules/@tensorflow/tfjs-core" "$PREFIX/node_modules/@tensorflow/tfjs-backend-cpu"
 
-# 4. Link the wheel's C API and build the binding.
+# 4. The async-eager patch, applied to the sources as npm installed them (kept in
+# binding.unpatched the first time), so each run gives the same sources and a changed patch
+# replaces the old one; the wheel's C API; the build.
+PRISTINE="$PKGDIR/binding.unpatched"
+if [ ! -d "$PRISTINE" ]; then
+  cp -r "$PKGDIR/binding" "$PRISTINE" || fail "patch" "cannot keep a copy of $PKGDIR/binding"
+fi
+rm -rf "$PKGDIR/binding" && cp -r "$PRISTINE" "$PKGDIR/binding" ||
+  fail "patch" "cannot restore $PKGDIR/binding from $PRISTINE"
+(cd "$PKGDIR" && patch -p1 -N -s -f --dry-run < "$ASYNC_PATCH") >> "$LOG" 2>&1 ||
+  fail "patch" "scripts/tfjs-node-async-eager.patch does not fit $PRISTINE (sources other than $PKG@$TFJS_VERSION's; rm -rf .cache/tfjs-node and rerun to reinstall them)"
+say "applying scripts/tfjs-node-async-eager.patch to the binding"
+(cd "$PKGDIR" && patch -p1 -N -s -f --no-backup-if-mismatch < "$ASYNC_PATCH") >> "$LOG" 2>&1 ||
+  fail "patch" "scripts/tfjs-node-async-eager.patch did not apply to $PKGDIR/binding"
 mkdir -p "$PKGDIR/deps/lib" || fail "deps" "cannot write $PKGDIR/deps"
 ln -sfn "$TFDIR/include" "$PKGDIR/deps/include"
 ln -sf "$TFDIR/libtensorflow_cc.so.2" "$PKGDIR/deps/lib/libtensorflow_cc.so.2"
@@ -133,14 +153,20 @@ if [ ! -f "$BINDING" ]; then
   cp "$PKGDIR/build/Release/tfjs_binding.node" "$BINDING" || fail "node-gyp rebuild" "no tfjs_binding.node was built"
 fi
 
-# 5. Load it once.
-check=$(cd "$ROOT" && TF_CPP_MIN_LOG_LEVEL=2 node -e "
+# 5. Load it once in each mode: sync, and async eager as the engine runs it from 2 threads.
+check=""
+for mode in 0 1; do
+  check=$(cd "$ROOT" && TF_CPP_MIN_LOG_LEVEL=2 TFJS_NODE_ASYNC=$mode node -e "
 const tf = require('$PKGDIR');
 const b = tf.backend();
 if (tf.getBackend() !== 'tensorflow') throw new Error('back-end is ' + tf.getBackend());
-const v = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync();
+if (b.binding.isAsyncEager !== ($mode === 1)) throw new Error('isAsyncEager is ' + b.binding.isAsyncEager + ' with TFJS_NODE_ASYNC=$mode');
+const p = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
+if (String(p.shape) !== '2,2') throw new Error('wrong shape ' + p.shape);
+const v = p.dataSync();
 if (v[0] !== 3) throw new Error('wrong product ' + v);
 console.log('TensorFlow ' + b.binding.TF_Version + (b.isUsingGpuDevice ? ' on the GPU' : ' on the CPU'));
-" 2>> "$LOG") || fail "load" "the built binding does not load or compute"
+" 2>> "$LOG") || fail "load" "the built binding does not load or compute (TFJS_NODE_ASYNC=$mode)"
+done
 printf '%s' "$STAMP_TEXT" > "$STAMPS/native-tf"
 say "$PKG built and loads: $check ($(($(date +%s) - t0)) s; log $LOG)"

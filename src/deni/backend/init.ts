@@ -79,7 +79,8 @@ export function wasmDir(): string {
 export function describeTensorflow(t: ILoadedTensorflow): string {
   return (
     `native TensorFlow${t.tensorflowVersion ? ` ${t.tensorflowVersion}` : ''} through ${t.package} on the ${t.gpu ? 'GPU' : 'CPU'}, ` +
-    `${t.threads} intra-op thread${t.threads > 1 ? 's' : ''} ($DENI_TF_THREADS)`
+    `${t.threads} intra-op thread${t.threads > 1 ? 's' : ''} ($DENI_TF_THREADS)` +
+    (t.asyncEager ? ', async eager' : '')
   );
 }
 
@@ -261,7 +262,8 @@ export async function initBackend(
 
 /**
  * What a run records about the back-end it ran on (RunResult.versions): the back-end, its thread
- * count and, on native TensorFlow, TensorFlow's version, the tfjs-node package and the device.
+ * count and, on native TensorFlow, TensorFlow's version, the tfjs-node package, the device and
+ * whether eager ops ran async.
  */
 export function runtimeVersions(): Record<string, string> {
   const name = current?.name ?? tf.getBackend();
@@ -273,6 +275,8 @@ export function runtimeVersions(): Record<string, string> {
       out['tfjs-node'] = t.package;
       out.device = t.gpu ? 'GPU' : 'CPU';
       out.threads = String(t.threads);
+      // Recorded, not part of the run key: async eager runs the same kernels in the same order.
+      out.eager = t.asyncEager ? 'async' : 'sync';
     }
   } else if (name === 'wasm') {
     out.threads = String(wasmThreadsCount ?? 1);

@@ -38,7 +38,8 @@ globalThis.__deniLoaded = (globalThis.__deniLoaded || []).concat(${JSON.stringif
 globalThis.__deniTfEnv = {
   intra: process.env.TF_NUM_INTRAOP_THREADS,
   inter: process.env.TF_NUM_INTEROP_THREADS,
-  deterministic: process.env.TF_DETERMINISTIC_OPS
+  deterministic: process.env.TF_DETERMINISTIC_OPS,
+  async: process.env.TFJS_NODE_ASYNC
 };
 if (!tf.findBackendFactory('tensorflow')) {
   tf.registerBackend('tensorflow', () => new cpu.MathBackendCPU(), 3);
@@ -100,7 +101,12 @@ interface IChildResult {
   active?: string;
   value?: number[];
   error?: string;
-  tfEnv?: { intra?: string; inter?: string; deterministic?: string };
+  tfEnv?: {
+    intra?: string;
+    inter?: string;
+    deterministic?: string;
+    async?: string;
+  };
 }
 
 // A PATH whose nvidia-smi lists one GPU (the probe asks it whether a GPU is visible), or none
@@ -193,9 +199,13 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
       '@tensorflow/tfjs-node-gpu': 'works',
       '@tensorflow/tfjs-node': 'works'
     });
-    expect(run(both, 'auto', { PATH: pathWith(true) }).reason).toMatch(
-      /through @tensorflow\/tfjs-node-gpu /
-    );
+    const gpu = run(both, 'auto', {
+      PATH: pathWith(true),
+      DENI_TF_THREADS: '2'
+    });
+    expect(gpu.reason).toMatch(/through @tensorflow\/tfjs-node-gpu /);
+    // Async eager was measured on the CPU only: off where a GPU is visible.
+    expect(gpu.tfEnv?.async).toBe('0');
     expect(run(both, 'auto').reason).toMatch(/through @tensorflow\/tfjs-node /);
     // CUDA_VISIBLE_DEVICES='' hides the GPU nvidia-smi lists.
     expect(
@@ -216,9 +226,22 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
     expect(r.reason).toMatch(
       /through @tensorflow\/tfjs-node on the CPU, 2 intra-op threads/
     );
-    expect(r.tfEnv).toEqual({ intra: '2', inter: '1', deterministic: '1' });
+    expect(r.tfEnv).toEqual({
+      intra: '2',
+      inter: '1',
+      deterministic: '1',
+      async: '1'
+    });
     const own = run(dir, 'tensorflow', { DENI_TF_THREADS: '3' });
     expect(own.tfEnv?.intra).toBe('3');
+    // Async eager from 2 threads on: one thread keeps it off, and the user's choice is kept.
+    expect(run(dir, 'tensorflow', { DENI_TF_THREADS: '1' }).tfEnv?.async).toBe(
+      '0'
+    );
+    expect(
+      run(dir, 'tensorflow', { DENI_TF_THREADS: '2', TFJS_NODE_ASYNC: '0' })
+        .tfEnv?.async
+    ).toBe('0');
     expect(run(dir, 'tensorflow', { DENI_TF_THREADS: 'many' }).error).toMatch(
       /DENI_TF_THREADS='many' is not valid/
     );

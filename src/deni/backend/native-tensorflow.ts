@@ -1,7 +1,7 @@
 // Native TensorFlow through @tensorflow/tfjs-node(-gpu): where the binding is, how its TensorFlow
 // is configured (threads, determinism) before it loads, loading it, and what a doctor reports.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,13 @@ export const TFJS_NODE_DIR_ENV = 'DENI_TFJS_NODE_DIR';
 
 /** Environment variable: TensorFlow's intra-op threads (default: the wasm thread count rule). */
 export const TF_THREADS_ENV = 'DENI_TF_THREADS';
+
+/**
+ * Environment variable the setup-built binding reads when it creates its eager context
+ * (scripts/tfjs-node-async-eager.patch): '1' runs TensorFlow's eager ops asynchronously. A binding
+ * built without the patch ignores it.
+ */
+export const TF_ASYNC_ENV = 'TFJS_NODE_ASYNC';
 
 /**
  * Where scripts/setup.sh builds tfjs-node against the project venv's TensorFlow, relative to the
@@ -57,12 +64,19 @@ export function tensorflowThreadCount(
  * anyway), op determinism on, log noise off, and TensorFlow's oneDNN rewrites on (its x86
  * default, made explicit): a MiniLM training step took ~20 % less CPU time with them than
  * without, although single element-wise ops cost more (bench/README.md), and with them the
- * step's bits did not depend on the thread count (1, 2 and 3 threads measured). Values the
- * user already set are kept.
+ * step's bits did not depend on the thread count (1, 2 and 3 threads measured).
+ *
+ * Async eager ($TFJS_NODE_ASYNC, the setup-built binding) from 2 threads on the CPU: Node's
+ * thread queues each op and goes on to the next while TensorFlow's executor thread runs the
+ * kernels, the same kernels in the same order, so the bits are those of sync mode
+ * (bench/README.md). At 1 thread it stays off: sweeps give each worker one core, and async
+ * mode keeps two threads of the worker busy at once. Off on a GPU, where it was not measured.
+ * Values the user already set are kept.
  */
 export function tensorflowEnv(
   threads: number,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  gpu = false
 ): Record<string, string> {
   const keep = (name: string, value: string): string =>
     env[name] !== undefined && env[name] !== '' ? (env[name] as string) : value;
@@ -71,7 +85,8 @@ export function tensorflowEnv(
     TF_NUM_INTEROP_THREADS: keep('TF_NUM_INTEROP_THREADS', '1'),
     TF_DETERMINISTIC_OPS: keep('TF_DETERMINISTIC_OPS', '1'),
     TF_ENABLE_ONEDNN_OPTS: keep('TF_ENABLE_ONEDNN_OPTS', '1'),
-    TF_CPP_MIN_LOG_LEVEL: keep('TF_CPP_MIN_LOG_LEVEL', '2')
+    TF_CPP_MIN_LOG_LEVEL: keep('TF_CPP_MIN_LOG_LEVEL', '2'),
+    [TF_ASYNC_ENV]: keep(TF_ASYNC_ENV, threads >= 2 && !gpu ? '1' : '0')
   };
 }
 
@@ -260,6 +275,11 @@ export interface ILoadedTensorflow {
   threads: number;
   /** Whether the eager context placed ops on a GPU. */
   gpu: boolean;
+  /**
+   * Whether TensorFlow runs the eager ops asynchronously ($TFJS_NODE_ASYNC with a binding built
+   * with scripts/tfjs-node-async-eager.patch); false for a binding without the patch.
+   */
+  asyncEager: boolean;
 }
 
 let loaded: ILoadedTensorflow | null = null;
@@ -267,6 +287,8 @@ let loaded: ILoadedTensorflow | null = null;
 interface IBindingLike {
   TF_Version?: string;
   isUsingGpuDevice?: () => boolean;
+  /** Only in a binding built with scripts/tfjs-node-async-eager.patch. */
+  isAsyncEager?: boolean;
 }
 
 /**
@@ -290,7 +312,7 @@ export function loadTfjsNode(
     if (!where?.dir) {
       continue;
     }
-    Object.assign(process.env, tensorflowEnv(threads, env));
+    Object.assign(process.env, tensorflowEnv(threads, env, gpus.length > 0));
     try {
       const req = createRequire(path.join(where.dir, 'package.json'));
       req(where.dir);
@@ -300,7 +322,8 @@ export function loadTfjsNode(
         dir: where.dir,
         tensorflowVersion: binding?.TF_Version ?? null,
         threads,
-        gpu: binding?.isUsingGpuDevice?.() ?? false
+        gpu: binding?.isUsingGpuDevice?.() ?? false,
+        asyncEager: binding?.isAsyncEager === true
       };
       return loaded;
     } catch (e) {
@@ -518,17 +541,36 @@ function thisFile(): string {
 export const NATIVE_MODULE_FILE = (): string => thisFile();
 
 /**
+ * Whether a built binding has scripts/tfjs-node-async-eager.patch (without loading it: the
+ * patched binding's exports name `isAsyncEager`, so its file holds that name).
+ */
+export function bindingHasAsyncEager(bindingFile: string): boolean {
+  try {
+    return readFileSync(bindingFile).includes('isAsyncEager');
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Whether a tfjs-node(-gpu) binding is built where this engine would load it (without loading
- * it), and if not, why: for tests that need the real back-end and skip saying why without it.
+ * it), whether it has the async-eager patch, and if none is built, why: for tests that need the
+ * real back-end and skip saying why without it.
  */
 export function tensorflowBindingStatus(
   fromFile: string = thisFile(),
   env: NodeJS.ProcessEnv = process.env
-): { built: true; at: string } | { built: false; why: string } {
+):
+  | { built: true; at: string; asyncEager: boolean }
+  | { built: false; why: string } {
   const found = locateTfjsNode(fromFile, env);
   const built = found.find(l => l.binding !== null);
   if (built?.binding) {
-    return { built: true, at: built.binding };
+    return {
+      built: true,
+      at: built.binding,
+      asyncEager: bindingHasAsyncEager(built.binding)
+    };
   }
   const present = found.find(l => l.dir !== null);
   return {

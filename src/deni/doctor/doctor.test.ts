@@ -21,8 +21,13 @@ const roots: string[] = [];
 const PLAIN_ENV: NodeJS.ProcessEnv = { PATH: path.dirname(process.execPath) };
 
 /** What a stand-in tfjs-node's index.js exports when it loads (like the real one, on the CPU). */
-function loads(tfVersion: string): string {
-  return `module.exports = { version: { 'tfjs-core': '4.22.0', 'tfjs-node': '4.22.0' }, getBackend: () => 'tensorflow', backend: () => ({ binding: { TF_Version: '${tfVersion}', isUsingGpuDevice: () => false } }) };`;
+// A loading stand-in; `asyncPatch`: its binding says whether it runs eager ops async, as one built
+// with scripts/tfjs-node-async-eager.patch does (from $TFJS_NODE_ASYNC, as that binding reads it).
+function loads(tfVersion: string, asyncPatch = false): string {
+  const asyncEager = asyncPatch
+    ? ", isAsyncEager: process.env.TFJS_NODE_ASYNC === '1'"
+    : '';
+  return `module.exports = { version: { 'tfjs-core': '4.22.0', 'tfjs-node': '4.22.0' }, getBackend: () => 'tensorflow', backend: () => ({ binding: { TF_Version: '${tfVersion}', isUsingGpuDevice: () => false${asyncEager} } }) };`;
 }
 
 /**
@@ -119,6 +124,9 @@ describe('deni doctor: native TensorFlow', () => {
     expect(c.details.join('\n')).toMatch(
       /@tensorflow\/tfjs-node loads: TensorFlow 2\.18\.0, tfjs 4\.22\.0, on the CPU, /
     );
+    expect(c.details.join('\n')).toMatch(
+      /, eager ops sync \(binding built without scripts\/tfjs-node-async-eager\.patch; bash scripts\/setup\.sh rebuilds it\)/
+    );
     expect(c.details.join('\n')).toMatch(/^GPUs: none \(nvidia-smi not found/m);
   });
 
@@ -129,7 +137,7 @@ describe('deni doctor: native TensorFlow', () => {
 if (e.TF_NUM_INTRAOP_THREADS !== '3' || e.TF_NUM_INTEROP_THREADS !== '1' || e.TF_DETERMINISTIC_OPS !== '1') {
   throw new Error('TensorFlow environment not set: ' + [e.TF_NUM_INTRAOP_THREADS, e.TF_NUM_INTEROP_THREADS, e.TF_DETERMINISTIC_OPS].join(' '));
 }
-${loads('2.21.0')}`,
+${loads('2.21.0', true)}`,
       { where: 'setup' }
     );
     // deps/lib/libtensorflow.so -> the venv's TensorFlow, with a cuDNN wheel beside it.
@@ -152,7 +160,7 @@ ${loads('2.21.0')}`,
       `@tensorflow/tfjs-node: in .cache/tfjs-node (built by scripts/setup.sh); binding built (lib/napi-v8/tfjs_binding.node); links ${realpathSync(tfLib)}`
     );
     expect(text).toMatch(
-      /@tensorflow\/tfjs-node loads: TensorFlow 2\.21\.0, tfjs 4\.22\.0, on the CPU, 3 intra-op thread\(s\), deterministic ops on/
+      /@tensorflow\/tfjs-node loads: TensorFlow 2\.21\.0, tfjs 4\.22\.0, on the CPU, 3 intra-op thread\(s\), deterministic ops on, eager ops async$/m
     );
     expect(c.usable).toBe(true);
     expect(c.fixes).toEqual([]);

@@ -30,12 +30,13 @@ try { tf = require(${JSON.stringify(dir)}); } catch (e) {
   out({ loaded: false, error: String((e && e.message) || e).split('\\n')[0] });
   process.exit(0);
 }
-const info = { loaded: true, backend: null, tensorflow: null, tfjs: null, gpu: null };
+const info = { loaded: true, backend: null, tensorflow: null, tfjs: null, gpu: null, asyncEager: null };
 try { info.backend = tf.getBackend(); } catch (e) {}
 try {
   const binding = tf.backend().binding;
   info.tensorflow = binding.TF_Version || null;
   if (typeof binding.isUsingGpuDevice === 'function') { info.gpu = binding.isUsingGpuDevice(); }
+  if (typeof binding.isAsyncEager === 'boolean') { info.asyncEager = binding.isAsyncEager; }
 } catch (e) {}
 try { info.tfjs = tf.version['tfjs-core'] || null; } catch (e) {}
 out(info);
@@ -128,7 +129,10 @@ export function checkNative(
     details.push(`not loaded: ${report.error}`);
     fixes.push('set DENI_TF_THREADS to an integer from 1 to 256, or unset it');
   } else {
-    const childEnv = { ...env, ...tensorflowEnv(report.threads, env) };
+    const childEnv = {
+      ...env,
+      ...tensorflowEnv(report.threads, env, report.gpus.length > 0)
+    };
     // The engine's order: the GPU build first when a GPU is visible; the first that loads wins.
     for (const pkg of packageOrder(report.gpus.length > 0)) {
       const l = located.find(p => p.package === pkg);
@@ -157,8 +161,15 @@ export function checkNative(
             : v.gpu === false
               ? 'on the CPU'
               : 'device unknown';
+        // A binding built before scripts/tfjs-node-async-eager.patch does not say (and runs sync).
+        const eager =
+          v.asyncEager === true
+            ? 'async'
+            : v.asyncEager === false
+              ? 'sync'
+              : 'sync (binding built without scripts/tfjs-node-async-eager.patch; bash scripts/setup.sh rebuilds it)';
         details.push(
-          `${pkg} loads: TensorFlow ${String(v.tensorflow ?? 'version unknown')}, tfjs ${String(v.tfjs ?? '?')}, ${device}, ${report.threads} intra-op thread(s), deterministic ops ${childEnv.TF_DETERMINISTIC_OPS === '1' ? 'on' : 'off'}`
+          `${pkg} loads: TensorFlow ${String(v.tensorflow ?? 'version unknown')}, tfjs ${String(v.tfjs ?? '?')}, ${device}, ${report.threads} intra-op thread(s), deterministic ops ${childEnv.TF_DETERMINISTIC_OPS === '1' ? 'on' : 'off'}, eager ops ${eager}`
         );
         if (report.gpus.length > 0 && v.gpu !== true) {
           fixes.push(

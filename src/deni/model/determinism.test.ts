@@ -105,5 +105,28 @@ describe.skipIf(!tfStatus.built)(
       // Two processes that each load TensorFlow and MiniLM-L6 (~10 s each on an idle machine).
       300_000
     );
+
+    // Async eager (scripts/tfjs-node-async-eager.patch) queues the same kernels in the same
+    // order on TensorFlow's executor thread, with the outputs' shapes inferred on Node's thread:
+    // the bits must be those of sync mode. Skipped for a binding built before the patch.
+    it.skipIf(!tfStatus.built || !tfStatus.asyncEager)(
+      `tensorflow on 2 intra-op threads: async eager gives the bits of sync mode (real MiniLM-L6)${tfStatus.built && !tfStatus.asyncEager ? ' (skipped: the binding was built without scripts/tfjs-node-async-eager.patch; rerun scripts/setup.sh)' : ''}`,
+      async () => {
+        const dir = fixtureModel('minilm-l6');
+        const sync = await runChildAsync('tensorflow', dir, {
+          DENI_TF_THREADS: '2',
+          TFJS_NODE_ASYNC: '0'
+        });
+        const async_ = await runChildAsync('tensorflow', dir, {
+          DENI_TF_THREADS: '2',
+          TFJS_NODE_ASYNC: '1'
+        });
+        expect(sync.reason).not.toMatch(/async eager/);
+        expect(async_.reason).toMatch(/2 intra-op threads .*, async eager/);
+        expect(sync.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(async_.hash).toBe(sync.hash);
+      },
+      300_000
+    );
   }
 );
