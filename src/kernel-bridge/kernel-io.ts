@@ -2,7 +2,8 @@
  * All kernel I/O: the ZeroMQ sockets of one kernel (shell, control, iopub, heartbeat, stdin),
  * signing, send queues and typed publish helpers. The kernel logic never touches a socket.
  */
-import { Publisher, Reply, Router } from 'zeromq';
+import type { Publisher, Reply, Router } from 'zeromq';
+import { ZeroMQModule, loadZeroMQ } from './load-zeromq';
 import { IConnectionInfo, endpoint } from './protocol/connection';
 import {
   ChannelName,
@@ -83,7 +84,7 @@ export interface IKernelIOOptions {
   session: string;
   log?: Logger;
   /**
-   * The kernel bundle, to run the heartbeat and control sockets in a sidecar thread that
+   * The kernel bundle, to run the heartbeat and control sockets in a sidecar process that
    * answers while a cell blocks the main thread (sidecar.ts). Without it (kernel run from
    * sources) both sockets live on the main thread.
    */
@@ -107,10 +108,10 @@ export class KernelIO {
   rejected = 0;
   private readonly key: string;
   private readonly log: Logger;
-  private readonly shell = new Router();
+  private readonly shell: Router;
   private readonly control: Router | undefined;
-  private readonly stdin = new Router();
-  private readonly iopub = new Publisher();
+  private readonly stdin: Router;
+  private readonly iopub: Publisher;
   private readonly hb: Reply | undefined;
   private readonly sidecar: Sidecar | undefined;
   private readonly guard = new ReplayGuard();
@@ -120,8 +121,19 @@ export class KernelIO {
   >;
   private closed = false;
 
-  constructor(private readonly options: IKernelIOOptions) {
+  /** Loads zeromq (in this thread only, see load-zeromq.ts) and creates the sockets. */
+  static async create(options: IKernelIOOptions): Promise<KernelIO> {
+    return new KernelIO(options, await loadZeroMQ());
+  }
+
+  private constructor(
+    private readonly options: IKernelIOOptions,
+    zmq: ZeroMQModule
+  ) {
     this.session = options.session;
+    this.shell = new zmq.Router();
+    this.stdin = new zmq.Router();
+    this.iopub = new zmq.Publisher();
     this.key = options.connection.key;
     this.log =
       options.log ?? (line => process.stderr.write(`[deni-kernel] ${line}\n`));
@@ -133,8 +145,8 @@ export class KernelIO {
         () => this.recover()
       );
     } else {
-      this.control = new Router();
-      this.hb = new Reply();
+      this.control = new zmq.Router();
+      this.hb = new zmq.Reply();
     }
     for (const socket of this.sockets()) {
       // Pending messages must not keep a dying kernel alive.

@@ -4,10 +4,17 @@
  * interrupts, completion/inspection/history, shutdown, SIGTERM and parent death.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from './parent-watch';
+import { SIDECAR_PROCESS_ARG } from './sidecar-messages';
 import {
   IRunningKernel,
   KernelClient,
@@ -33,6 +40,26 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pid of a kernel's sidecar process (its child that owns heartbeat and control). */
+function sidecarPid(kernelPid: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (ppid === kernelPid && argv.includes(SIDECAR_PROCESS_ARG)) {
+        return Number(entry);
+      }
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return undefined;
 }
 
 async function until(
@@ -85,6 +112,33 @@ describe('deni kernel over ZeroMQ', () => {
 
   it('echoes heartbeats', async () => {
     expect(await k.client.ping()).toBe('ping');
+  });
+
+  it('answers heartbeats from a sidecar process that ignores SIGINT', async () => {
+    // A Ctrl-C or a signal to the kernel's process group reaches the sidecar too.
+    const pid = sidecarPid(k.child.pid as number);
+    expect(pid).toBeDefined();
+    process.kill(pid as number, 'SIGINT');
+    await new Promise(r => setTimeout(r, 200));
+    expect(running(pid as number)).toBe(true);
+    expect(await k.client.ping()).toBe('ping');
+  });
+
+  it('never loads zeromq in the sidecar thread (no static import in the build)', () => {
+    // zeromq.js is not safe in worker threads (zeromq.js#411), and the sidecar thread runs
+    // this bundle: a static import, here or in a chunk, could load it there.
+    const dir = dirname(script);
+    const files = [
+      script,
+      ...readdirSync(join(dir, 'chunks')).map(f => join(dir, 'chunks', f))
+    ];
+    const texts = files.map(file => readFileSync(file, 'utf8'));
+    // It is loaded on demand (load-zeromq.ts), by the threads that own sockets...
+    expect(texts.some(text => text.includes('import("zeromq")'))).toBe(true);
+    // ...and never by an import statement, which runs in every thread that loads the file.
+    for (const [i, text] of texts.entries()) {
+      expect(text, files[i]).not.toMatch(/^import\b[^;]*["']zeromq["']/m);
+    }
   });
 
   it('executes TypeScript with state that persists across cells', async () => {
@@ -379,11 +433,14 @@ describe('deni kernel over ZeroMQ', () => {
   });
 
   it('shuts down on shutdown_request', async () => {
+    const sidecar = sidecarPid(k.child.pid as number);
+    expect(sidecar).toBeDefined();
     const { reply } = await k.client.request('control', 'shutdown_request', {
       restart: false
     });
     expect(reply.content).toEqual({ status: 'ok', restart: false });
     expect(await k.exited).toBe(0);
+    await until(() => !running(sidecar as number), 'the sidecar to exit');
   });
 });
 
@@ -393,6 +450,16 @@ describe('kernel process lifetime', () => {
     other.child.kill('SIGTERM');
     expect(await other.exited).toBe(0);
     other.client.close();
+  });
+
+  it('leaves no sidecar process behind when the kernel is killed', async () => {
+    const other = await startKernelProcess(script);
+    const sidecar = sidecarPid(other.child.pid as number);
+    expect(sidecar).toBeDefined();
+    other.child.kill('SIGKILL');
+    await other.exited;
+    other.client.close();
+    await until(() => !running(sidecar as number), 'the sidecar to exit');
   });
 
   it('exits when its parent process dies', async () => {
@@ -432,10 +499,14 @@ describe('kernel process lifetime', () => {
 
 describe('kernel without its engine library', () => {
   it('still starts, runs code cells and explains why magics are unavailable', async () => {
-    // A kernel bundle alone (no deni.mjs beside it), inside the repository so packages resolve.
+    // A kernel bundle and its chunks alone (no deni.mjs beside it), inside the repository so
+    // packages resolve.
     const dir = mkdtempSync(join(dirname(dirname(script)), 'kernel-alone-'));
     const alone = join(dir, 'kernel.mjs');
     copyFileSync(script, alone);
+    cpSync(join(dirname(script), 'chunks'), join(dir, 'chunks'), {
+      recursive: true
+    });
     const lonely = await startKernelProcess(alone);
     try {
       const code = await lonely.client.execute('[1, 2, 3].length');

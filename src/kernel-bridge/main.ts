@@ -2,14 +2,17 @@
  * Entry point of dist/kernel.mjs:
  *   node dist/kernel.mjs -f <connection_file>          run the kernel (what kernel.json does)
  *   node dist/kernel.mjs install --prefix P | --user | --sys-prefix | --jupyter-path DIR
+ * The kernel also runs this bundle as its sidecar thread (workerData says so) and that thread
+ * forks it as the sidecar process (argv says so, with an IPC channel): sidecar-messages.ts.
  */
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { dirname, resolve } from 'node:path';
-import { loadEngine } from './engine-loader';
-import { installKernelspec, type IInstallTarget } from './kernelspec';
-import { isSidecarData, runSidecar } from './sidecar';
-import { startKernel } from './start';
+import type { IInstallTarget } from './kernelspec';
+import { SIDECAR_PROCESS_ARG, isSidecarThreadData } from './sidecar-messages';
+
+// Each role imports what it needs when it starts: in the split build (dist/, chunks/) the
+// sidecar thread and process then never load the kernel's own dependencies (typescript).
 
 const USAGE = `usage:
   node dist/kernel.mjs -f <connection_file>
@@ -53,6 +56,7 @@ function installTarget(args: string[]): IInstallTarget {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'install') {
+    const { installKernelspec } = await import('./kernelspec');
     const dir = installKernelspec(installTarget(argv.slice(1)), kernelScript());
     process.stdout.write(`installed kernelspec deni in ${dir}\n`);
     return;
@@ -63,17 +67,24 @@ async function main(argv: string[]): Promise<void> {
   if (!file) {
     throw new Error(`no connection file given\n${USAGE}`);
   }
+  const [{ loadEngine }, { startKernel }] = await Promise.all([
+    import('./engine-loader'),
+    import('./start')
+  ]);
   // The engine loads while the sockets bind; requests that need it wait for it.
   const engine = loadEngine(fileURLToPath(import.meta.url), line =>
     process.stderr.write(`[deni-kernel] ${line}\n`)
   );
-  // The bundle doubles as the sidecar thread's script (heartbeat and control, sidecar.ts).
+  // The bundle doubles as the sidecar's script (heartbeat and control, sidecar-messages.ts).
   const self = fileURLToPath(import.meta.url);
   await startKernel(file, engine, self.endsWith('.ts') ? undefined : self);
 }
 
-if (!isMainThread && isSidecarData(workerData) && parentPort) {
-  void runSidecar(workerData, parentPort);
+if (!isMainThread && isSidecarThreadData(workerData) && parentPort) {
+  const [data, port] = [workerData, parentPort];
+  void import('./sidecar-thread').then(m => m.runSidecarThread(data, port));
+} else if (process.argv[2] === SIDECAR_PROCESS_ARG && process.send) {
+  void import('./sidecar-process').then(m => m.runSidecarProcess());
 } else {
   main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(

@@ -1,164 +1,21 @@
 /**
- * The kernel's sidecar thread: the heartbeat and control sockets live in a worker thread, so
- * that they answer while a cell keeps the main thread busy (`while (true) {}` after an `await`,
- * where vm's breakOnSigint no longer applies). Control requests are forwarded to the main
- * thread, which acknowledges each on arrival; an interrupt or shutdown that a busy cell leaves
- * unacknowledged for {@link STUCK_MS} ends the cell's JavaScript with V8's terminateExecution
- * (through the inspector, as a debugger's "stop" does), after which the main thread handles the
- * request as usual: the cell fails with KeyboardInterrupt and the kernel keeps its state.
+ * The kernel main thread's end of the sidecar (sidecar-messages.ts has the whole picture): the
+ * heartbeat and control sockets live in a sidecar process, owned by a sidecar thread of this
+ * process, so that they answer while a cell keeps the main thread busy and a cell that ignores an
+ * interrupt can still be stopped (sidecar-thread.ts). Here the control socket is frames in and
+ * out, and each request is acknowledged as soon as it arrives.
  */
-import { Session } from 'node:inspector';
-import { MessagePort, Worker } from 'node:worker_threads';
-import { Reply, Router } from 'zeromq';
-import { IConnectionInfo, endpoint } from './protocol/connection';
-import { ReplayGuard } from './protocol/replay-guard';
-import { decode } from './protocol/wire';
+import { Worker } from 'node:worker_threads';
+import { IConnectionInfo } from './protocol/connection';
+import {
+  FromSidecarThread,
+  ISidecarThreadData,
+  ToSidecarThread,
+  toBuffers
+} from './sidecar-messages';
 
-/** How long a busy main thread may leave an interrupt unacknowledged before each escalation. */
-export const STUCK_MS = 500;
-
-/** workerData of the sidecar thread. */
-export interface ISidecarData {
-  deniSidecar: { connection: IConnectionInfo; stuckMs?: number };
-}
-
-/** Messages main -> sidecar. */
-type ToSidecar =
-  | { kind: 'send'; frames: Uint8Array[] }
-  | { kind: 'ack'; msgId: string }
-  | { kind: 'cell'; running: boolean }
-  | { kind: 'close' };
-
-/** Messages sidecar -> main. */
-type FromSidecar =
-  | { kind: 'ready' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'request'; msgId: string; frames: Uint8Array[] }
-  | { kind: 'rejected'; message: string }
-  | { kind: 'stopped-cell' }
-  | { kind: 'closed' };
-
-const toBuffers = (frames: Uint8Array[]): Buffer[] =>
-  frames.map(f => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
-
-/** Whether workerData asks this thread to be the sidecar. */
-export function isSidecarData(data: unknown): data is ISidecarData {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    'deniSidecar' in data &&
-    typeof (data as ISidecarData).deniSidecar === 'object'
-  );
-}
-
-/** Ends the JavaScript the main thread is running now (it continues with its event loop). */
-function terminateMainThread(): void {
-  const session = new Session();
-  session.connectToMainThread();
-  session.post('Runtime.terminateExecution', () => session.disconnect());
-}
-
-/** The sidecar thread's body (called by main.ts in the worker). */
-export async function runSidecar(
-  data: ISidecarData,
-  port: MessagePort
-): Promise<void> {
-  const { connection, stuckMs = STUCK_MS } = data.deniSidecar;
-  const post = (m: FromSidecar): void => port.postMessage(m);
-  const hb = new Reply();
-  const control = new Router();
-  hb.linger = 0;
-  control.linger = 0;
-  const guard = new ReplayGuard();
-  const unacked = new Map<string, NodeJS.Timeout>();
-  let cellRunning = false;
-  let sending: Promise<void> = Promise.resolve();
-  let closed = false;
-  port.on('message', (m: ToSidecar) => {
-    if (m.kind === 'send') {
-      sending = sending
-        .then(() => control.send(toBuffers(m.frames)))
-        .catch(() => undefined);
-    } else if (m.kind === 'ack') {
-      clearTimeout(unacked.get(m.msgId));
-      unacked.delete(m.msgId);
-    } else if (m.kind === 'cell') {
-      cellRunning = m.running;
-    } else if (m.kind === 'close') {
-      closed = true;
-      for (const timer of unacked.values()) {
-        clearTimeout(timer);
-      }
-      void sending.finally(() => {
-        hb.close();
-        control.close();
-        post({ kind: 'closed' });
-        port.close();
-      });
-    }
-  });
-  try {
-    await Promise.all([
-      hb.bind(endpoint(connection, 'hb_port')),
-      control.bind(endpoint(connection, 'control_port'))
-    ]);
-  } catch (err) {
-    post({ kind: 'failed', message: (err as Error).message });
-    return;
-  }
-  post({ kind: 'ready' });
-  void (async () => {
-    try {
-      for await (const frames of hb) {
-        await hb.send(frames);
-      }
-    } catch {
-      // closed
-    }
-  })();
-  try {
-    for await (const frames of control) {
-      let msgId: string;
-      let msgType: string;
-      try {
-        const msg = decode(frames, connection.key, guard);
-        msgId = msg.header.msg_id;
-        msgType = msg.header.msg_type;
-      } catch (err) {
-        post({ kind: 'rejected', message: (err as Error).message });
-        continue;
-      }
-      if (
-        cellRunning &&
-        (msgType === 'interrupt_request' || msgType === 'shutdown_request')
-      ) {
-        // First a SIGINT: while the cell's synchronous part runs, vm's breakOnSigint stops it
-        // cleanly. A loop after an `await` ignores that: then V8's terminateExecution.
-        const escalate = (step: number): NodeJS.Timeout =>
-          setTimeout(() => {
-            if (!cellRunning || closed) {
-              unacked.delete(msgId);
-            } else if (step === 0) {
-              process.kill(process.pid, 'SIGINT');
-              unacked.set(msgId, escalate(1));
-            } else {
-              unacked.delete(msgId);
-              terminateMainThread();
-              post({ kind: 'stopped-cell' });
-            }
-          }, stuckMs);
-        unacked.set(msgId, escalate(0));
-      }
-      post({
-        kind: 'request',
-        msgId,
-        frames: frames.map(f => new Uint8Array(f))
-      });
-    }
-  } catch {
-    // closed
-  }
-}
+/** How long {@link Sidecar.close} waits for the sidecar to confirm before ending it anyway. */
+const CLOSE_TIMEOUT_MS = 1000;
 
 /** The main thread's end of the sidecar: the control socket as frames in and out. */
 export class Sidecar {
@@ -169,8 +26,8 @@ export class Sidecar {
   private closing: Promise<void> | undefined;
 
   /**
-   * Starts the sidecar thread from `script` (the kernel bundle, which runs {@link runSidecar}
-   * when its workerData says so).
+   * Starts the sidecar thread from `script` (the kernel bundle, which runs the sidecar thread
+   * when its workerData says so, and the sidecar process when its argv says so).
    */
   constructor(
     script: string,
@@ -179,7 +36,9 @@ export class Sidecar {
     private readonly onStoppedCell: () => void = () => undefined,
     stuckMs?: number
   ) {
-    const data: ISidecarData = { deniSidecar: { connection, stuckMs } };
+    const data: ISidecarThreadData = {
+      deniSidecar: { script, connection, stuckMs }
+    };
     this.worker = new Worker(script, { workerData: data });
     this.worker.unref();
   }
@@ -188,7 +47,7 @@ export class Sidecar {
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.worker.once('error', reject);
-      this.worker.on('message', (m: FromSidecar) => {
+      this.worker.on('message', (m: FromSidecarThread) => {
         if (m.kind === 'ready') {
           resolve();
         } else if (m.kind === 'failed') {
@@ -204,12 +63,14 @@ export class Sidecar {
             'a cell did not yield to an interrupt: its JavaScript was terminated'
           );
           this.onStoppedCell();
+        } else if (m.kind === 'lost') {
+          this.log(`${m.message}: heartbeat and control no longer answer`);
         }
       });
     });
   }
 
-  private post(m: ToSidecar): void {
+  private post(m: ToSidecarThread): void {
     if (!this.ended) {
       this.worker.postMessage(m);
     }
@@ -239,17 +100,21 @@ export class Sidecar {
     return Promise.resolve();
   }
 
-  /** Closes the sidecar's sockets (the last replies are sent first) and ends the thread. */
+  /**
+   * Closes the sidecar's sockets (the last replies are sent first) and ends the thread; the
+   * sidecar process then exits by itself.
+   */
   close(): Promise<void> {
     if (!this.closing) {
       this.closing = new Promise<void>(resolve => {
         const done = (): void => {
           this.ended = true;
           this.wake?.();
+          // No zeromq in this thread, so ending it is safe (the old abort came from there).
           void this.worker.terminate().finally(resolve);
         };
-        const timer = setTimeout(done, 500);
-        this.worker.on('message', (m: FromSidecar) => {
+        const timer = setTimeout(done, CLOSE_TIMEOUT_MS);
+        this.worker.on('message', (m: FromSidecarThread) => {
           if (m.kind === 'closed') {
             clearTimeout(timer);
             done();

@@ -25,7 +25,7 @@ export async function startKernel(
   sidecarScript?: string
 ): Promise<IStartedKernel> {
   const connection = readConnectionFile(connectionFile);
-  const io = new KernelIO({
+  const io = await KernelIO.create({
     connection,
     session: randomUUID(),
     log,

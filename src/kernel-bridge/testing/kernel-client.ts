@@ -48,6 +48,9 @@ export async function buildKernel(outdir?: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // As dist/: the sidecar thread and process load only their own chunks, not typescript.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     target: 'node20',
     packages: 'external',
     absWorkingDir: REPO_ROOT,
