@@ -4,6 +4,7 @@
  */
 import type { Publisher, Reply, Router } from 'zeromq';
 import { ZeroMQModule, loadZeroMQ } from './load-zeromq';
+import { IWatchedParent } from './parent-watch';
 import { IConnectionInfo, endpoint } from './protocol/connection';
 import {
   ChannelName,
@@ -89,6 +90,14 @@ export interface IKernelIOOptions {
    * sources) both sockets live on the main thread.
    */
   sidecarScript?: string;
+  /**
+   * The kernel's parent, which the sidecar thread watches too: it keeps running while a cell
+   * blocks the main thread, and ends a kernel that cannot act on the parent's death by itself
+   * (parent-watch.ts). Ignored without a sidecar.
+   */
+  parent?: IWatchedParent;
+  /** Called when the sidecar found the parent gone and stopped the main thread's JavaScript. */
+  onParentGone?: (pid: number) => void;
 }
 
 /** Frames of a stream on the iopub socket before ZeroMQ drops messages (PUB never blocks). */
@@ -142,7 +151,11 @@ export class KernelIO {
         options.sidecarScript,
         options.connection,
         this.log,
-        () => this.recover()
+        {
+          onStoppedCell: () => this.recover(),
+          onParentGone: options.onParentGone,
+          parent: options.parent
+        }
       );
     } else {
       this.control = new zmq.Router();

@@ -3,14 +3,16 @@
  * server does. Covers kernel_info, heartbeat, execute (state, streams, errors), signatures,
  * interrupts, completion/inspection/history, shutdown, SIGTERM and parent death.
  */
-import { spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
   mkdtempSync,
   readFileSync,
-  readdirSync
+  readdirSync,
+  rmSync
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from './parent-watch';
@@ -78,6 +80,92 @@ async function until(
 
 function types(iopub: { header: { msg_type: string } }[]): string[] {
   return iopub.map(m => m.header.msg_type);
+}
+
+/** How long an orphaned kernel whose main thread is stuck may take to go (about 5 s expected). */
+const ORPHAN_EXIT_MS = 10_000;
+
+/** A kernel started by a middle process that the test kills, with the kernel's stderr in a file. */
+interface IOrphanable {
+  dir: string;
+  middle: ChildProcess;
+  kernelPid: number;
+  client: KernelClient;
+  /** What the kernel (and its sidecar) wrote to stderr so far. */
+  log(): string;
+  /** Closes the client, and kills the kernel and the middle process if they still run. */
+  cleanUp(): void;
+}
+
+/**
+ * Starts a kernel as the child of a middle process (as a Jupyter server starts one), which the
+ * test then kills with SIGKILL. With `jpyParent` the middle process's pid is given as
+ * JPY_PARENT_PID (what jupyter_client does), else the kernel falls back to its OS parent.
+ */
+async function startOrphanable(
+  kernelScript: string,
+  options: { jpyParent: boolean }
+): Promise<IOrphanable> {
+  const dir = mkdtempSync(join(tmpdir(), 'deni-orphan-'));
+  const { file, info } = await makeConnection(dir);
+  const logFile = join(dir, 'kernel.log');
+  const middle = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { spawn } = require('node:child_process');
+       const { openSync } = require('node:fs');
+       const env = { ...process.env }; delete env.JPY_PARENT_PID;
+       if (${options.jpyParent}) env.JPY_PARENT_PID = String(process.pid);
+       const err = openSync(${JSON.stringify(logFile)}, 'w');
+       const c = spawn(process.execPath, [${JSON.stringify(kernelScript)}, '-f', ${JSON.stringify(file)}], { stdio: ['ignore', 'ignore', err], env });
+       console.log(c.pid); setInterval(() => {}, 1000);`
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  const kernelPid = await new Promise<number>(res =>
+    middle.stdout?.once('data', (d: Buffer) => res(Number(d.toString().trim())))
+  );
+  const client = new KernelClient(info);
+  return {
+    dir,
+    middle,
+    kernelPid,
+    client,
+    log: () => readFileSync(logFile, 'utf8'),
+    cleanUp: () => {
+      client.close();
+      for (const pid of [kernelPid, middle.pid]) {
+        // Without the fix the orphan spins on: it must not outlive the test.
+        if (pid && running(pid)) {
+          process.kill(pid, 'SIGKILL');
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/** Runs `code` in an orphanable kernel and returns once it keeps the main thread busy. */
+async function orphanBusy(o: IOrphanable, code: string): Promise<void> {
+  await o.client.ready();
+  const id = await o.client.send('shell', 'execute_request', {
+    code,
+    silent: false,
+    store_history: true,
+    user_expressions: {},
+    allow_stdin: false,
+    stop_on_error: false
+  });
+  await o.client.waitFor(
+    () =>
+      o.client.iopubFor(id).some(m => m.header.msg_type === 'execute_input'),
+    20_000,
+    'the cell to start'
+  );
+  await new Promise(r => setTimeout(r, 500));
+  // The main thread is busy; the sidecar still answers heartbeats.
+  expect(await o.client.ping()).toBe('ping');
 }
 
 beforeAll(async () => {
@@ -463,37 +551,69 @@ describe('kernel process lifetime', () => {
   });
 
   it('exits when its parent process dies', async () => {
-    const { file, info } = await makeConnection(
-      (await import('node:fs')).mkdtempSync(
-        (await import('node:path')).join(
-          (await import('node:os')).tmpdir(),
-          'deni-orphan-'
-        )
-      )
-    );
-    // A middle process starts the kernel, prints its pid, and is then killed with SIGKILL.
-    const middle = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const { spawn } = require('node:child_process');
-         const env = { ...process.env }; delete env.JPY_PARENT_PID;
-         const c = spawn(process.execPath, [${JSON.stringify(script)}, '-f', ${JSON.stringify(file)}], { stdio: 'ignore', env });
-         console.log(c.pid); setInterval(() => {}, 1000);`
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] }
-    );
-    const kernelPid = await new Promise<number>(res =>
-      middle.stdout?.once('data', (d: Buffer) =>
-        res(Number(d.toString().trim()))
-      )
-    );
-    const client = new KernelClient(info);
-    await client.ready();
-    expect(running(kernelPid)).toBe(true);
-    middle.kill('SIGKILL');
-    await until(() => !running(kernelPid), 'the orphaned kernel to exit');
-    client.close();
+    const o = await startOrphanable(script, { jpyParent: false });
+    try {
+      await o.client.ready();
+      expect(running(o.kernelPid)).toBe(true);
+      o.middle.kill('SIGKILL');
+      await until(() => !running(o.kernelPid), 'the orphaned kernel to exit');
+    } finally {
+      o.cleanUp();
+    }
+  });
+
+  it('exits when its parent dies while a cell spins after an await', async () => {
+    // The main thread's own watch never runs while the cell spins: the sidecar thread stops the
+    // cell (terminateExecution) and the main thread's usual stop path ends the kernel.
+    const o = await startOrphanable(script, { jpyParent: true });
+    try {
+      await orphanBusy(
+        o,
+        'await new Promise(r => setTimeout(r, 10)); for (;;) { Math.sqrt(2) }'
+      );
+      const sidecar = sidecarPid(o.kernelPid);
+      expect(sidecar).toBeDefined();
+      o.middle.kill('SIGKILL');
+      await until(
+        () => !running(o.kernelPid),
+        'the orphaned spinning kernel to exit',
+        ORPHAN_EXIT_MS
+      );
+      await until(() => !running(sidecar as number), 'the sidecar to exit');
+      const log = o.log();
+      expect(log).toMatch(/did not act on its parent's death/);
+      // The main thread stopped the normal way: no hard kill was needed.
+      expect(log).toMatch(/parent process \d+ is gone: exiting/);
+      expect(log).not.toMatch(/killing the kernel/);
+    } finally {
+      o.cleanUp();
+    }
+  });
+
+  it('is killed when its parent dies while a cell blocks in native code', async () => {
+    // A synchronous open() of a FIFO nobody writes to: terminateExecution cannot reach code
+    // that is not JavaScript, so the sidecar thread ends the process with SIGKILL.
+    const o = await startOrphanable(script, { jpyParent: false });
+    try {
+      const fifo = join(o.dir, 'never-written');
+      execFileSync('mkfifo', [fifo]);
+      await orphanBusy(
+        o,
+        `await new Promise(r => setTimeout(r, 10)); require('node:fs').openSync(${JSON.stringify(fifo)}, 'r')`
+      );
+      const sidecar = sidecarPid(o.kernelPid);
+      expect(sidecar).toBeDefined();
+      o.middle.kill('SIGKILL');
+      await until(
+        () => !running(o.kernelPid),
+        'the orphaned blocked kernel to exit',
+        ORPHAN_EXIT_MS
+      );
+      await until(() => !running(sidecar as number), 'the sidecar to exit');
+      expect(o.log()).toMatch(/killing the kernel/);
+    } finally {
+      o.cleanUp();
+    }
   });
 });
 

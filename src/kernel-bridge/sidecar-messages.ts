@@ -10,8 +10,10 @@
  * so every ZeroMQ socket lives in the main thread of some process. The sidecar thread owns the
  * sidecar process, verifies control requests, relays them, and escalates an interrupt that a busy
  * cell does not acknowledge (SIGINT, then V8's terminateExecution, which only a thread of the
- * kernel's own process can do).
+ * kernel's own process can do). It also watches the kernel's parent, and ends a kernel whose
+ * busy main thread cannot act on the parent's death (parent-watch.ts).
  */
+import { IWatchedParent } from './parent-watch';
 import { IConnectionInfo } from './protocol/connection';
 
 /** argv[2] of the sidecar process (the kernel bundle forked by the sidecar thread). */
@@ -24,6 +26,8 @@ export interface ISidecarThreadData {
     script: string;
     connection: IConnectionInfo;
     stuckMs?: number;
+    /** The kernel's parent: when it is gone and the kernel stays, the thread ends the kernel. */
+    parent?: IWatchedParent;
   };
 }
 
@@ -51,6 +55,7 @@ export type FromSidecarThread =
   | { kind: 'request'; msgId: string; frames: Uint8Array[] }
   | { kind: 'rejected'; message: string }
   | { kind: 'stopped-cell' }
+  | { kind: 'parent-gone'; pid: number }
   | { kind: 'lost'; message: string }
   | { kind: 'closed' };
 

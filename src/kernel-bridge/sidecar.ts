@@ -3,9 +3,11 @@
  * heartbeat and control sockets live in a sidecar process, owned by a sidecar thread of this
  * process, so that they answer while a cell keeps the main thread busy and a cell that ignores an
  * interrupt can still be stopped (sidecar-thread.ts). Here the control socket is frames in and
- * out, and each request is acknowledged as soon as it arrives.
+ * out, and each request is acknowledged as soon as it arrives. The sidecar thread also watches
+ * the kernel's parent, and ends a kernel whose busy main thread misses the parent's death.
  */
 import { Worker } from 'node:worker_threads';
+import { IWatchedParent } from './parent-watch';
 import { IConnectionInfo } from './protocol/connection';
 import {
   FromSidecarThread,
@@ -13,6 +15,21 @@ import {
   ToSidecarThread,
   toBuffers
 } from './sidecar-messages';
+
+/** What the kernel's main thread wants from its sidecar besides the control socket. */
+export interface ISidecarOptions {
+  /** The sidecar terminated a cell that ignored an interrupt (send loops may need a restart). */
+  onStoppedCell?: () => void;
+  /**
+   * The parent is gone and the main thread had not acted on it: the sidecar stopped the main
+   * thread's JavaScript, and the kernel should now stop (it is killed if it does not).
+   */
+  onParentGone?: (pid: number) => void;
+  /** The kernel's parent, for the sidecar thread's own watch; without it nothing is watched. */
+  parent?: IWatchedParent;
+  /** How long an interrupt may stay unacknowledged before each escalation (tests). */
+  stuckMs?: number;
+}
 
 /** How long {@link Sidecar.close} waits for the sidecar to confirm before ending it anyway. */
 const CLOSE_TIMEOUT_MS = 1000;
@@ -33,11 +50,11 @@ export class Sidecar {
     script: string,
     connection: IConnectionInfo,
     private readonly log: (line: string) => void,
-    private readonly onStoppedCell: () => void = () => undefined,
-    stuckMs?: number
+    private readonly options: ISidecarOptions = {}
   ) {
+    const { stuckMs, parent } = options;
     const data: ISidecarThreadData = {
-      deniSidecar: { script, connection, stuckMs }
+      deniSidecar: { script, connection, stuckMs, parent }
     };
     this.worker = new Worker(script, { workerData: data });
     this.worker.unref();
@@ -62,7 +79,14 @@ export class Sidecar {
           this.log(
             'a cell did not yield to an interrupt: its JavaScript was terminated'
           );
-          this.onStoppedCell();
+          this.options.onStoppedCell?.();
+        } else if (m.kind === 'parent-gone') {
+          this.log(
+            `parent process ${m.pid} is gone: the busy main thread was terminated`
+          );
+          // Termination may have stalled the send loops, as for a stopped cell.
+          this.options.onStoppedCell?.();
+          this.options.onParentGone?.(m.pid);
         } else if (m.kind === 'lost') {
           this.log(`${m.message}: heartbeat and control no longer answer`);
         }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { IDeniEngine } from './engine-types';
 import { DeniKernel } from './kernel';
 import { KernelIO } from './kernel-io';
-import { watchParent } from './parent-watch';
+import { watchParent, watchedParent } from './parent-watch';
 import { readConnectionFile } from './protocol/connection';
 
 /** A started kernel (for embedding and tests). */
@@ -25,11 +25,16 @@ export async function startKernel(
   sidecarScript?: string
 ): Promise<IStartedKernel> {
   const connection = readConnectionFile(connectionFile);
+  // Taken once, so that this thread and the sidecar thread watch the same parent.
+  const parent = watchedParent();
   const io = await KernelIO.create({
     connection,
     session: randomUUID(),
     log,
-    sidecarScript
+    sidecarScript,
+    parent,
+    // The sidecar thread's watch, for a main thread that was too busy to run its own.
+    onParentGone: pid => onParentGone(pid)
   });
   let stopping = false;
   const stop = (code: number): void => {
@@ -61,11 +66,16 @@ export async function startKernel(
     stop(0);
   });
   process.on('SIGHUP', () => stop(0));
-  watchParent(pid => {
-    log(`parent process ${pid} is gone: exiting`);
-    kernel.interrupt();
-    stop(0);
-  });
+  let orphaned = false;
+  function onParentGone(pid: number): void {
+    if (!orphaned) {
+      orphaned = true;
+      log(`parent process ${pid} is gone: exiting`);
+      kernel.interrupt();
+      stop(0);
+    }
+  }
+  watchParent(onParentGone, { parent });
   await io.bind();
   io.listen((channel, request) => kernel.handle(channel, request));
   await io.status(undefined, 'starting');
