@@ -234,10 +234,15 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
     });
     const own = run(dir, 'tensorflow', { DENI_TF_THREADS: '3' });
     expect(own.tfEnv?.intra).toBe('3');
-    // Async eager from 2 threads on: one thread keeps it off, and the user's choice is kept.
+    // Async eager on the CPU at any thread count (a sweep's workers have one each), and the
+    // user's choice is kept.
     expect(run(dir, 'tensorflow', { DENI_TF_THREADS: '1' }).tfEnv?.async).toBe(
-      '0'
+      '1'
     );
+    expect(
+      run(dir, 'tensorflow', { DENI_TF_THREADS: '1', TFJS_NODE_ASYNC: '0' })
+        .tfEnv?.async
+    ).toBe('0');
     expect(
       run(dir, 'tensorflow', { DENI_TF_THREADS: '2', TFJS_NODE_ASYNC: '0' })
         .tfEnv?.async
