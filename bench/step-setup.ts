@@ -109,7 +109,7 @@ export function makeEngineStep(
       // A fence: in async eager mode the optimiser's ops may still be queued when the loss is
       // read; an op queued after them and read back waits for all of them, so the step's time
       // includes its whole work and none of it spills into the reference's turn.
-      const fence = tf.tidy(() => tf.scalar(0).add(tf.scalar(1)));
+      const fence = tf.tidy(() => tf.add(tf.scalar(0), tf.scalar(1)));
       await fence.data();
       fence.dispose();
       return { ms: performance.now() - t0, loss };
