@@ -555,21 +555,22 @@ export function bindingHasAsyncEager(bindingFile: string): boolean {
 
 /**
  * Whether a tfjs-node(-gpu) binding is built where this engine would load it (without loading
- * it), whether it has the async-eager patch, and if none is built, why: for tests that need the
- * real back-end and skip saying why without it.
+ * it; `dir` is its package), whether it has the async-eager patch, and if none is built, why:
+ * for tests that need the real back-end and skip saying why without it.
  */
 export function tensorflowBindingStatus(
   fromFile: string = thisFile(),
   env: NodeJS.ProcessEnv = process.env
 ):
-  | { built: true; at: string; asyncEager: boolean }
+  | { built: true; at: string; dir: string; asyncEager: boolean }
   | { built: false; why: string } {
   const found = locateTfjsNode(fromFile, env);
   const built = found.find(l => l.binding !== null);
-  if (built?.binding) {
+  if (built?.binding && built.dir) {
     return {
       built: true,
       at: built.binding,
+      dir: built.dir,
       asyncEager: bindingHasAsyncEager(built.binding)
     };
   }
