@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { initBackend, parseBackendName } from '../src/deni/backend';
+import { cpuModel, initBackend, parseBackendName } from '../src/deni/backend';
 import { median } from '../src/deni/report/descriptive';
 import { arg } from './args';
 import { prepareStep } from './step-setup';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       ? Number((median(oursCpu) / median(theirsCpu)).toFixed(2))
       : null,
     load: os.loadavg().map(l => Number(l.toFixed(1))),
-    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cpu: cpuModel(),
     torchThreads: info.threads,
     torchVersion: info.torch,
     stepGflop: Number((stepFlops / 1e9).toFixed(2)),

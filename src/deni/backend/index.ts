@@ -8,6 +8,7 @@ export {
   readTensor,
   wasmDir
 } from './init';
+export { CPUINFO_FILE, cpuModel, type ICpuLike } from './cpu';
 export {
   BACKEND_NAMES,
   BACKEND_PREFERENCE,

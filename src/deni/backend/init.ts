@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cpuModel } from './cpu';
 import { ensureGradients } from './gradients';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -262,12 +263,15 @@ export async function initBackend(
 
 /**
  * What a run records about the back-end it ran on (RunResult.versions): the back-end, its thread
- * count and, on native TensorFlow, TensorFlow's version, the tfjs-node package, the device and
- * whether eager ops ran async.
+ * count, the CPU (`cpuModel()`) and, on native TensorFlow, TensorFlow's version, the tfjs-node
+ * package, the device and whether eager ops ran async.
  */
 export function runtimeVersions(): Record<string, string> {
   const name = current?.name ?? tf.getBackend();
-  const out: Record<string, string> = { backend: name };
+  // Recorded so that wall times can be told apart by machine; not part of the run key: it changes
+  // no bits on wasm, and on native TensorFlow the same seeds gave identical predictions on a Zen 3
+  // and a Zen 4 (both `AMD EPYC`).
+  const out: Record<string, string> = { backend: name, cpu: cpuModel() };
   if (name === 'tensorflow') {
     const t = loadedTensorflow();
     if (t) {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDoctor, runDoctor } from './index';
+import { cpuModel } from '../backend/cpu';
 import { cudaLibraries } from '../backend/native-tensorflow';
 import { checkNative } from './native';
 import { checkWasm } from './wasm';
@@ -235,12 +236,13 @@ describe('deni doctor: the whole report', () => {
     expect(w.details[0]).toBe('SIMD: yes');
   });
 
-  it('says whether a token is set, never its value, and lists the caches', () => {
+  it('names the CPU by family and model, says whether a token is set (never its value), lists the caches', () => {
     const saved = process.env.HF_TOKEN;
     process.env.HF_TOKEN = 'hf_do_not_print_me';
     try {
       const report = runDoctor(fakeRoot(null));
       const text = formatDoctor(report) + JSON.stringify(report);
+      expect(report.system).toContain(`, ${cpuModel()}, `);
       expect(text).not.toContain('hf_do_not_print_me');
       expect(text).toContain('token:    set (from $HF_TOKEN)');
       expect(report.backends.map(b => b.name)).toEqual([

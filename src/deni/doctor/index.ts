@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cpuModel } from '../backend/cpu';
 import {
   formatBytes,
   hubCacheDir,
@@ -65,7 +66,7 @@ function cache(what: string, dir: string): ICacheFolder {
 
 /** Runs every check (a few seconds: the WebGPU and TensorFlow probes start child processes). */
 export function runDoctor(root = packageRoot()): IDoctorReport {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const cpu = cpuModel();
   const { source } = hubToken();
   return {
     system: `Node ${process.version}, ${process.platform} ${process.arch}, ${cpu}, ${os.cpus().length} cores, ${formatBytes(os.totalmem())} memory`,

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The files, not the back-end's index: that loads tfjs, which the cache key does not need.
+import { cpuModel } from '../backend/cpu';
 import { coreCount } from '../backend/threads';
 
 /** What a step-time measurement is valid for: this CPU, its core count and this package version. */
@@ -43,10 +45,13 @@ export function packageVersion(): string {
   return '0.0.0-unknown';
 }
 
-/** The machine key of this process: CPU model, usable cores, package version. */
+/**
+ * The machine key of this process: CPU (`cpuModel()`: model name, family and model, since cloud
+ * CPUs of different generations share a model name), usable cores, package version.
+ */
 export function machineKey(): IMachineKey {
   return {
-    cpu: (os.cpus()[0]?.model ?? 'unknown cpu').trim(),
+    cpu: cpuModel(),
     cores: coreCount(),
     version: packageVersion()
   };

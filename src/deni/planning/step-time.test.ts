@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../sweep/testing/helpers';
+import { cpuModel } from '../backend/cpu';
 import { machineKey } from './machine';
 import { cachedStepTime, stepTime, stepTimeKey } from './step-time';
 import { estimateSweep } from './sweep-estimate';
@@ -42,8 +43,15 @@ describe('step time on this machine', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(1);
   }, 120_000);
 
-  it('keys on the machine and the package version', () => {
+  it('keys on the machine (CPU family and model, not only its name) and the package version', () => {
     const m = machineKey();
+    expect(m.cpu).toBe(cpuModel());
+    // Two EPYC generations that both call themselves `AMD EPYC` do not share step times.
+    expect(
+      stepTimeKey(REQ, 1, { ...m, cpu: 'AMD EPYC (family 25 model 1)' })
+    ).not.toBe(
+      stepTimeKey(REQ, 1, { ...m, cpu: 'AMD EPYC (family 25 model 17)' })
+    );
     expect(stepTimeKey(REQ, 1, m)).not.toBe(
       stepTimeKey(REQ, 1, { ...m, version: `${m.version}-next` })
     );
