@@ -8,6 +8,8 @@ const entries = {
   cli: 'src/deni/cli.ts',
   worker: 'src/deni/sweep/worker-main.ts',
   'step-time': 'src/deni/planning/step-time-main.ts',
+  // What `auto` picks on this machine, asked in a child (sweeps never load TensorFlow themselves).
+  'auto-backend': 'src/deni/backend/auto-backend-main.ts',
   kernel: 'src/kernel-bridge/main.ts'
 };
 

@@ -416,6 +416,46 @@ describe('deni CLI', () => {
     );
   });
 
+  it('says which back-end auto becomes in plans and sweep lists (the runs are keyed by it)', async () => {
+    const { resolveBackend } = await import('./backend/resolve');
+    const here = await resolveBackend('auto');
+    const dir = tempDir('cli-auto');
+    const file = path.join(dir, 'auto.yaml');
+    writeFileSync(
+      file,
+      `name: auto\ndataset: uci-sentiment\nmodel: ${JSON.stringify(path.join(REPO_ROOT, 'fixtures/models/tiny-bert'))}\n` +
+        'tuning: [full]\nstrategies: [default]\nruns: 2\nseed: 3\n' +
+        'budget: { samples: 16, epochs: 1, batchSize: 4, maxLength: 16, testSamples: 20 }\n'
+    );
+    const plan = await deni('plan', '--spec', file, '--no-measure');
+    expect(plan.code).toBe(0);
+    expect(plan.out).toMatch(
+      new RegExp(`^backend auto -> ${here.name}: `, 'm')
+    );
+    const json = await deni('plan', '--spec', file, '--no-measure', '--json');
+    expect(JSON.parse(json.out).backend).toEqual(here);
+
+    // A sweep whose auto became wasm (a machine without tfjs-node), listed with what it became.
+    const store = path.join(dir, 'r.sqlite');
+    await runSweep(smallSpec('listed', 1), {
+      store,
+      runOne: fakeRun,
+      resolveBackend: requested =>
+        resolveBackend(requested, {
+          probe: {
+            tensorflow: async () => ({ ok: false, why: 'not installed' }),
+            webgpu: async () => ({ ok: false, why: 'no adapter' })
+          }
+        })
+    });
+    const listed = await deni('sweeps', '--store', store);
+    expect(listed.out).toMatch(
+      /^listed\t4\/4 runs\t0 failed\t.*\tbackend auto -> wasm$/m
+    );
+    const listedJson = await deni('sweeps', '--store', store, '--json');
+    expect(JSON.parse(listedJson.out)[0].backend).toBe('auto -> wasm');
+  }, 120_000);
+
   it('draws a progress line', () => {
     expect(
       progressText(

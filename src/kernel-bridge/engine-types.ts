@@ -31,6 +31,8 @@ export interface ICellSweepOptions {
   signal: AbortSignal;
   /** Data warnings found before the runs start (shown on the cell's stderr). */
   onWarning?: (line: string) => void;
+  /** `backend auto -> wasm: <why>`: what the spec's `auto` became, before the runs start. */
+  onBackend?: (line: string) => void;
 }
 
 /** A line-oriented problem of a sweep body (line is relative to the body). */

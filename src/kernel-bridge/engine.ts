@@ -51,6 +51,7 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
     SweepSpecError,
     buildReport,
     datasetChoices,
+    describeResolvedBackend,
     exportResults,
     formatImportSummary,
     importRunsFile,
@@ -259,6 +260,12 @@ export function createEngine(lib: DeniLibrary): IDeniEngine {
       const outcome = await runSweep(spec, {
         signal: options.signal,
         onWarning: options.onWarning,
+        // The runs are keyed by the back-end `auto` became here (runSweep decides it once).
+        onBackend: backend => {
+          if (backend.requested === 'auto') {
+            options.onBackend?.(describeResolvedBackend(backend));
+          }
+        },
         onProgress: progress => {
           last = progress;
           options.onProgress(progress);

@@ -10,6 +10,13 @@ export {
 } from './init';
 export { CPUINFO_FILE, cpuModel, type ICpuLike } from './cpu';
 export {
+  describeResolvedBackend,
+  resolveBackend,
+  type BackendResolver,
+  type IResolveBackendOptions,
+  type IResolvedBackend
+} from './resolve';
+export {
   BACKEND_NAMES,
   BACKEND_PREFERENCE,
   chooseBackend,

@@ -175,10 +175,16 @@ describe('tensorflow back-end selection with tfjs-node packages installed or not
     expect(auto.reason).toMatch(
       /tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/
     );
+    // What a sweep's worker does when its run names tensorflow (e.g. the sweep's auto became
+    // tensorflow where it started) and this machine lacks it: it fails, saying how to get it.
     const explicit = run(dir, 'tensorflow');
     expect(explicit.error).toMatch(
       /Back-end 'tensorflow' is not available: neither .*installed \(scripts\/setup\.sh builds @tensorflow\/tfjs-node/
     );
+    expect(explicit.error).toMatch(
+      /To run on it here: bash scripts\/setup\.sh builds @tensorflow\/tfjs-node\(-gpu\)/
+    );
+    expect(explicit.active).toBeUndefined();
   });
 
   it('with @tensorflow/tfjs-node-gpu installed: auto and an explicit request use it', () => {

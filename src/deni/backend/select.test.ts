@@ -64,6 +64,17 @@ describe('chooseBackend', () => {
     ).rejects.toThrow(/tensorflow.*missing tfjs-node/);
   });
 
+  it('says how to get a missing back-end (what a worker says when its run names one it lacks)', async () => {
+    await expect(
+      chooseBackend('tensorflow', probe(no('missing tfjs-node'), yes('x')))
+    ).rejects.toThrow(
+      /^Back-end 'tensorflow' is not available: missing tfjs-node\. To run on it here: bash scripts\/setup\.sh builds @tensorflow\/tfjs-node/
+    );
+    await expect(
+      chooseBackend('webgpu', probe(yes('tf'), no('no adapter')))
+    ).rejects.toThrow(/To run on it here: npm install webgpu@/);
+  });
+
   it('rejects unknown names with the valid list', () => {
     expect(() => parseBackendName('cuda')).toThrow(/'cuda'.*wasm/);
     expect(parseBackendName('cpu')).toBe('cpu');

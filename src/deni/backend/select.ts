@@ -29,6 +29,14 @@ export interface IBackendChoice {
   reason: string;
 }
 
+// How to get an optional back-end onto a machine (named when one is asked for but missing).
+const HOW_TO_GET: Record<'tensorflow' | 'webgpu', string> = {
+  tensorflow:
+    "bash scripts/setup.sh builds @tensorflow/tfjs-node(-gpu) against the venv's TensorFlow",
+  webgpu:
+    "npm install webgpu@0.6.2 (Dawn) and a Vulkan driver it accepts (Mesa 25+ or NVIDIA's)"
+};
+
 /** Throws a clear error unless `name` is a back-end name. */
 export function parseBackendName(name: string): BackendName {
   if ((BACKEND_NAMES as readonly string[]).includes(name)) {
@@ -64,8 +72,11 @@ export async function chooseBackend(
   if (requested === 'tensorflow' || requested === 'webgpu') {
     const a = await probe[requested]();
     if (!a.ok) {
+      // Also what a sweep's worker says when its run names a back-end this machine lacks (the
+      // sweep's `auto` is resolved where the sweep starts): the run fails, never runs elsewhere.
       throw new Error(
-        `Back-end '${requested}' is not available: ${a.why}. Use 'wasm' (default) or 'auto'.`
+        `Back-end '${requested}' is not available: ${a.why}. To run on it here: ${HOW_TO_GET[requested]} ` +
+          "(`deni doctor` says what is missing); or name another back-end in the spec ('wasm' runs everywhere)."
       );
     }
     return { name: requested, reason: `requested ${requested} (${a.detail})` };

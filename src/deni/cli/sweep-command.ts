@@ -1,4 +1,5 @@
 /** `deni sweep`: run a sweep spec headless, with a progress line, resumable. */
+import { describeResolvedBackend } from '../backend/resolve';
 import { formatProgress } from '../hub/progress';
 import { readFileSync } from 'node:fs';
 import {
@@ -175,7 +176,13 @@ async function runSweepCommand(
       queue: opts.queue,
       signal: controller.signal,
       onProgress,
-      onWarning: line => process.stderr.write(`warning: ${line}\n`)
+      onWarning: line => process.stderr.write(`warning: ${line}\n`),
+      // Which back-end `auto` became (the runs are keyed by it), once before training.
+      onBackend: b => {
+        if (opts.progress && b.requested === 'auto') {
+          process.stderr.write(`${describeResolvedBackend(b)}\n`);
+        }
+      }
     });
   } finally {
     process.off('SIGINT', onSignal);

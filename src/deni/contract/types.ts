@@ -129,6 +129,12 @@ export interface IRunSpec {
   tuning: TuningMethodName;
   strategy: IStrategyEntry;
   budget: IBudget;
+  /**
+   * The back-end that computes the run, part of its key: where the sweep starts, its `auto`
+   * becomes the concrete back-end it picks there (backend/resolve.ts), and a worker that cannot
+   * start that back-end fails the run. `auto` only in runs of custom run functions (which pick
+   * their own) and in stores written before `auto` was resolved.
+   */
   backend: BackendName;
   run: number;
   seeds: FactorSeeds;

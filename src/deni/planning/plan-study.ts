@@ -1,4 +1,11 @@
+import {
+  describeResolvedBackend,
+  resolveBackend,
+  type BackendResolver,
+  type IResolvedBackend
+} from '../backend/resolve';
 import type { ISweepSpec } from '../contract/types';
+import { normalizeSweepSpec } from '../sweep/spec';
 import { NORMAL_MODEL, type ScoreModel } from '../report/power';
 import {
   answerPowerQuestion,
@@ -25,6 +32,8 @@ export interface IStudyPlanRequest {
   refresh?: boolean;
   cacheFile?: string;
   log?: (line: string) => void;
+  /** What decides the spec's `auto` (default resolveBackend, as runSweep). */
+  resolveBackend?: BackendResolver;
 }
 
 /** Runs needed, expected time and warnings of a study. */
@@ -33,6 +42,8 @@ export interface IStudyPlan {
   estimate?: ISweepEstimate;
   /** Why there is no estimate (e.g. not measured yet and measuring was not allowed). */
   estimateMissing?: string;
+  /** The back-end the spec's runs would be keyed by and run on here (what `auto` became). */
+  backend?: IResolvedBackend;
   warnings: string[];
 }
 
@@ -51,12 +62,18 @@ export async function planStudy(req: IStudyPlanRequest): Promise<IStudyPlan> {
     );
   }
   if (req.spec) {
+    // Decided once, as runSweep decides it: the plan prices the runs the sweep would run here.
+    const backend = await (req.resolveBackend ?? resolveBackend)(
+      normalizeSweepSpec(req.spec).backend
+    );
+    out.backend = backend;
     const est = await estimateSweep(req.spec, {
       workers: req.workers,
       measure: req.measure,
       refresh: req.refresh,
       cacheFile: req.cacheFile,
-      log: req.log
+      log: req.log,
+      resolveBackend: () => Promise.resolve(backend)
     });
     if (est) {
       out.estimate = est;
@@ -74,6 +91,9 @@ export function formatStudyPlan(plan: IStudyPlan): string {
   const parts: string[] = [];
   if (plan.power) {
     parts.push(formatPowerAnswer(plan.power));
+  }
+  if (plan.backend?.requested === 'auto') {
+    parts.push(describeResolvedBackend(plan.backend));
   }
   if (plan.estimate) {
     parts.push(formatEstimate(plan.estimate));

@@ -1,3 +1,9 @@
+import {
+  resolveBackend,
+  type BackendResolver,
+  type IResolvedBackend
+} from '../backend/resolve';
+import type { ConcreteBackendName } from '../contract/backends';
 import { defaultWorkerCount } from '../sweep/local-executor';
 import { dataRegistryDefaults } from '../sweep/run-sweep';
 import { expandSweep } from '../sweep/expand';
@@ -31,6 +37,8 @@ export interface ISweepEstimate extends IWallEstimate {
   /** The step-time measurements used, one per (model, tuning, lengths). */
   stepTimes: IStepTimeEntry[];
   lengths: Record<string, IEffectiveLengths>;
+  /** The back-end the runs are priced on (what the spec's `auto` became). */
+  backend: IResolvedBackend;
 }
 
 /** Options of estimateSweep. */
@@ -44,6 +52,16 @@ export interface IEstimateOptions {
   /** Step-time cache file (tests). */
   cacheFile?: string;
   log?: (line: string) => void;
+  /**
+   * The concrete back-end the spec's `auto` stands for, when it is already known (a stored
+   * sweep's runs say which back-end computed them); otherwise `resolveBackend` decides it.
+   */
+  backend?: ConcreteBackendName;
+  /**
+   * What decides `auto` (default resolveBackend: what `auto` picks on this machine, the same
+   * decision runSweep makes, so the plan prices the runs the sweep will key and run).
+   */
+  resolveBackend?: BackendResolver;
 }
 
 /** Models whose trainable state a run creates: its members, plus each member's copies. */
@@ -60,7 +78,7 @@ function modelsOf(plan: {
 /**
  * Expected wall time of a sweep on this machine, before anything trains: every run's plan (model-
  * steps, test forward passes, models created) priced with the step time measured for its model,
- * back-end, tuning method, batch and effective sequence lengths on this machine with the sweep's
+ * back-end (`auto` resolved as runSweep resolves it), tuning method, batch and effective sequence lengths on this machine with the sweep's
  * workers sharing the cores (cached per machine and version; measured here once when missing),
  * and the runs laid out on the workers as the local executor hands them out.
  * Undefined when `measure` is false and a measurement is missing.
@@ -70,7 +88,18 @@ export async function estimateSweep(
   options: IEstimateOptions = {}
 ): Promise<ISweepEstimate | undefined> {
   const spec = normalizeSweepSpec(input);
-  const runs = expandSweep(spec, await dataRegistryDefaults());
+  const backend: IResolvedBackend =
+    options.backend && spec.backend === 'auto'
+      ? {
+          requested: 'auto',
+          name: options.backend,
+          reason: `${options.backend}, the back-end its runs ran on`
+        }
+      : await (options.resolveBackend ?? resolveBackend)(spec.backend);
+  const runs = expandSweep(spec, {
+    ...(await dataRegistryDefaults()),
+    backend: backend.name
+  });
   const workers =
     options.workers ?? spec.executor.workers ?? defaultWorkerCount();
   const { getStrategy } = await import('../strategies');
@@ -155,6 +184,7 @@ export async function estimateSweep(
     runs: runs.length,
     groups: [...groups.values()],
     stepTimes: entries,
+    backend,
     lengths: Object.fromEntries(
       [...lengths.entries()].map(([k, v]) => {
         const [d, m] = JSON.parse(k) as [IRunSpec['dataset'], string];

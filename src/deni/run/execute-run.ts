@@ -173,7 +173,16 @@ export async function executeRun(
   strategy.resolveParams(overrides);
   const needs = strategy.dataNeeds(overrides);
   const method = getTuningMethod(spec.tuning);
-  const backend = await initBackend(spec.backend);
+  let backend;
+  try {
+    backend = await initBackend(spec.backend);
+  } catch (e) {
+    // The run's key names its back-end (a sweep's `auto` is resolved where it starts): a machine
+    // that cannot start it fails the run, saying which machine, and never runs it on another.
+    throw new Error(
+      `worker on ${os.hostname()}: ${e instanceof Error ? e.message : String(e)}`
+    );
+  }
   try {
     const loaded = await cachedModel(
       spec.model,

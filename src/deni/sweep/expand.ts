@@ -8,6 +8,7 @@ import type {
   ISweepSpec
 } from '../contract/types';
 import { PAPER_MAX_LENGTH } from '../contract/datasets';
+import type { ConcreteBackendName } from '../contract/backends';
 import type { ISweepInputs } from './inputs';
 
 /** Max-length defaults of the paper's seven sets (the contract's table). */
@@ -27,6 +28,13 @@ export interface IExpandOptions {
     dataset: DatasetRef,
     model: string
   ) => Record<string, string> | undefined;
+  /**
+   * The concrete back-end the sweep's `auto` stands for (resolveBackend in backend/resolve.ts;
+   * runSweep and estimateSweep pass it), so each run names, and is keyed by, the back-end that
+   * computes it. Without it an `auto` sweep's runs say `auto`: only a custom run function, which
+   * picks its own back-end, should see that.
+   */
+  backend?: ConcreteBackendName;
 }
 
 function paperMaxLength(dataset: DatasetRef): number | undefined {
@@ -46,14 +54,26 @@ function asList<T>(value: T | T[]): T[] {
 
 /**
  * Expands a (normalised) sweep into its RunSpecs, ordered dataset x model x tuning x strategy x
- * run. Seeds follow the paper protocol: deriveSeeds(sweep seed, run) keeps split, labels and
- * augmentation fixed per sweep and varies init, order, dropout and noise per run, so run r gets the
- * same seeds in every configuration and in every sweep with the same seed.
+ * run; an `auto` back-end becomes `options.backend`. Seeds follow the paper protocol:
+ * deriveSeeds(sweep seed, run) keeps split, labels and augmentation fixed per sweep and varies
+ * init, order, dropout and noise per run, so run r gets the same seeds in every configuration and
+ * in every sweep with the same seed.
  */
 export function expandSweep(
   spec: ISweepSpec,
   options: IExpandOptions = {}
 ): IRunSpec[] {
+  if (
+    options.backend &&
+    spec.backend !== 'auto' &&
+    options.backend !== spec.backend
+  ) {
+    throw new Error(
+      `expandSweep: the spec names back-end '${spec.backend}', not '${options.backend}'`
+    );
+  }
+  const backend =
+    spec.backend === 'auto' ? (options.backend ?? 'auto') : spec.backend;
   const out: IRunSpec[] = [];
   const seeds = Array.from({ length: spec.runs }, (_, r) =>
     deriveSeeds(spec.seed, r)
@@ -77,7 +97,7 @@ export function expandSweep(
               tuning,
               strategy,
               budget,
-              backend: spec.backend,
+              backend,
               run,
               seeds: seeds[run],
               ...(content ? { content } : {})

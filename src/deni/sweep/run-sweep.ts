@@ -1,6 +1,11 @@
 import os from 'node:os';
 import type { IHubOptions } from '../hub';
 import path from 'node:path';
+import {
+  resolveBackend,
+  type BackendResolver,
+  type IResolvedBackend
+} from '../backend/resolve';
 import { describeRun, expandSweep, type IExpandOptions } from './expand';
 import { InlineExecutor, type IExecutor } from './executor';
 import { resolveSweepInputs, type ISweepInputs } from './inputs';
@@ -68,6 +73,16 @@ export interface IRunSweepOptions {
   resolveInputs?: boolean;
   /** Hub settings for that resolution (endpoint, cache, token, progress; default the environment). */
   hub?: IHubOptions;
+  /**
+   * Turns the spec's `auto` into the concrete back-end its runs are keyed by and computed on
+   * (default: resolveBackend, what `auto` picks on this machine, asked of a child process once per
+   * process; also with an `executor`, whose workers run the built-in trainer, e.g. on Redis). With
+   * a custom run function (`runOne`, `runnerModule`) and no resolver, an `auto` sweep's runs say
+   * `auto`: that function picks its own back-end.
+   */
+  resolveBackend?: BackendResolver;
+  /** Called once, before any run starts, with the sweep's back-end (what `auto` became). */
+  onBackend?: (backend: IResolvedBackend) => void;
 }
 
 /** What runSweep returns. */
@@ -90,6 +105,8 @@ export interface ISweepOutcome {
   failed: (IRunFailure & IRunFailureInfo)[];
   /** Whether the signal aborted the sweep before every run was done. */
   cancelled: boolean;
+  /** The back-end the runs name (what `auto` became); absent for an unresolved `auto` (custom runner). */
+  backend?: IResolvedBackend;
 }
 
 /** Resolves the store path of a sweep (relative paths against `cwd`). */
@@ -151,7 +168,8 @@ interface IInFlight {
 }
 
 /**
- * Runs a sweep: expands it into RunSpecs, reuses every stored result whose key matches exactly,
+ * Runs a sweep: decides its back-end (`auto` once, here: see `resolveBackend`), expands it into
+ * RunSpecs keyed by that back-end, reuses every stored result whose key matches exactly,
  * executes the rest (local worker processes, Redis workers, or `runOne` in-process), and writes
  * each finished run to the store in its own transaction. Interrupting it at any moment (even
  * `kill -9`) loses at most the runs in flight; running it again resumes.
@@ -174,7 +192,16 @@ export async function runSweep(
       throw new SweepSpecError(setup);
     }
   }
-  const expandOptions = options.expand ?? (await dataRegistryDefaults());
+  // Keys name the back-end that computes the runs: `auto` is decided here, once for the sweep,
+  // so that every worker (local or on another machine) runs the same back-end.
+  const backend = await sweepBackend(spec, options);
+  if (backend) {
+    options.onBackend?.(backend);
+  }
+  const expandOptions = {
+    ...(options.expand ?? (await dataRegistryDefaults())),
+    ...(backend ? { backend: backend.name } : {})
+  };
   let inputs: ISweepInputs | undefined;
   if (inputsResolved(options)) {
     inputs = await resolveInputsWithProgress(
@@ -368,7 +395,8 @@ export async function runSweep(
       executed,
       failed,
       cancelled:
-        (options.signal?.aborted ?? false) && results.length < runs.length
+        (options.signal?.aborted ?? false) && results.length < runs.length,
+      ...(backend ? { backend } : {})
     };
   } finally {
     if (ownStore) {
@@ -384,6 +412,24 @@ function workerHubEnv(hub: IHubOptions = {}): Record<string, string> {
     ...(hub.cacheDir ? { HF_HUB_CACHE: hub.cacheDir } : {}),
     ...(hub.endpoint ? { HF_ENDPOINT: hub.endpoint } : {})
   };
+}
+
+/**
+ * The sweep's back-end (see IRunSweepOptions.resolveBackend): a concrete name as written; `auto`
+ * through the resolver, resolveBackend unless a custom run function runs; undefined for an `auto`
+ * a custom run function is left to pick.
+ */
+async function sweepBackend(
+  spec: ISweepSpec,
+  options: IRunSweepOptions
+): Promise<IResolvedBackend | undefined> {
+  const customRun = options.runOne !== undefined || !!options.runnerModule;
+  const resolver =
+    options.resolveBackend ?? (customRun ? undefined : resolveBackend);
+  if (resolver) {
+    return resolver(spec.backend);
+  }
+  return spec.backend === 'auto' ? undefined : resolveBackend(spec.backend);
 }
 
 /** Whether runSweep resolves the Hub inputs itself (see IRunSweepOptions.resolveInputs). */

@@ -39,6 +39,11 @@ export interface IStoredSweep {
   /** Failures recorded for runs without a result. */
   failed: number;
   spec: ISweepSpec;
+  /**
+   * The back-ends its runs name, in order of first use: what the spec's `auto` became (one name,
+   * unless the sweep was last registered from a store written before `auto` was resolved).
+   */
+  runBackends: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -501,12 +506,20 @@ export class ResultStore {
       updated_at: string;
       done: number;
     }[];
+    const backends = this.db.prepare(
+      // json_valid first: a damaged row must not make the listing fail.
+      `SELECT CASE WHEN json_valid(run_spec) THEN json_extract(run_spec, '$.backend') END AS backend
+       FROM sweep_runs WHERE sweep = ? GROUP BY backend ORDER BY MIN(position)`
+    );
     return rows.map(r => ({
       name: r.name,
       total: r.total,
       done: r.done,
       failed: this.failures(r.name).length,
       spec: JSON.parse(r.spec) as ISweepSpec,
+      runBackends: (backends.all(r.name) as { backend: unknown }[])
+        .map(b => b.backend)
+        .filter((b): b is string => typeof b === 'string'),
       createdAt: r.created_at,
       updatedAt: r.updated_at
     }));

@@ -476,6 +476,7 @@ export async function runSweepCell(
       outcome = await engine.runSweep(spec, {
         signal: out.signal,
         onWarning: line => out.stderr(`warning: ${line}\n`),
+        onBackend: line => out.stdout(`${line}\n`),
         onProgress: progress => {
           state.running = {
             sweep: spec.name,

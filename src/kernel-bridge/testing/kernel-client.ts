@@ -41,7 +41,9 @@ export async function buildKernel(outdir?: string): Promise<string> {
       deni: join(REPO_ROOT, 'src/deni/index.ts'),
       worker: join(REPO_ROOT, 'src/deni/sweep/worker-main.ts'),
       // The plan's step-time measurement runs beside deni.mjs too.
-      'step-time': join(REPO_ROOT, 'src/deni/planning/step-time-main.ts')
+      'step-time': join(REPO_ROOT, 'src/deni/planning/step-time-main.ts'),
+      // A sweep or plan with `backend: auto` asks it which back-end that is.
+      'auto-backend': join(REPO_ROOT, 'src/deni/backend/auto-backend-main.ts')
     },
     outdir,
     outExtension: { '.js': '.mjs' },
